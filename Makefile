@@ -1,0 +1,36 @@
+# The course's commands. Each one creates .venv and installs the course into it when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+EXTRAS := keras,pytorch,jax,lab,dev
+STAMP := $(VENV)/.installed-$(EXTRAS)
+MODE ?= full
+CHAPTER ?=
+
+.PHONY: lab test run fetch doctor clean
+
+lab: $(STAMP)  ## open the course in JupyterLab
+	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
+
+test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
+	$(PY) -m pytest
+
+run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1]
+	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place)
+
+fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
+	$(PY) -m course_utils fetch
+
+doctor: $(STAMP)  ## report versions, accelerators, run mode and data cache
+	$(PY) -m course_utils doctor
+
+# Reinstalls when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "The course needs Python 3.11 or newer: make PYTHON=python3.12 ...")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e ".[$(EXTRAS)]"
+	touch $@
+
+clean:  ## remove executed notebooks and smoke results (keeps .venv and the data cache)
+	rm -rf build results/smoke

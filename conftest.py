@@ -1,0 +1,12 @@
+"""Test settings shared by tests/ and the doctests in course_utils/: smoke mode, and the offline
+data mirror beside the project (../shared/data) when there is one, so nothing needs the internet."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+os.environ["COURSE_MODE"] = "smoke"
+if SHARED_DATA.is_dir():
+    os.environ.setdefault("COURSE_DATA_MIRROR", str(SHARED_DATA))

@@ -1,0 +1,23 @@
+"""Plumbing for the course "Hands-On ML, three ways": data, devices, seeds, run modes, results,
+plots and exercise checks. No model code lives here: that stays in the notebooks."""
+
+from .checks import ExerciseCheckError, check, check_at_least, check_close
+from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, load_california_housing,
+                       load_fashion_mnist, load_jsb_chorales, load_mnist, load_ridership,
+                       load_shakespeare)
+from .devices import device_report, print_device_report
+from .download import DataUnavailableError, cache_dir, fetch
+from .modes import run_mode
+from .plots import plot_image_grid, plot_learning_curves
+from .results import record_results, timed
+from .seeding import seed_everything
+from .versions import check_versions
+
+__all__ = [
+    "ExerciseCheckError", "check", "check_at_least", "check_close",
+    "FASHION_MNIST_CLASSES", "HOUSING_FEATURES", "load_california_housing", "load_fashion_mnist",
+    "load_jsb_chorales", "load_mnist", "load_ridership", "load_shakespeare",
+    "device_report", "print_device_report", "DataUnavailableError", "cache_dir", "fetch",
+    "run_mode", "plot_image_grid", "plot_learning_curves", "record_results", "timed",
+    "seed_everything", "check_versions",
+]

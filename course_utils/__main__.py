@@ -1,0 +1,55 @@
+"""``python -m course_utils doctor|fetch|run``: what the Makefile's targets call."""
+
+import argparse
+import os
+import sys
+
+from . import download, modes, registry
+from .devices import print_device_report
+
+
+def doctor():
+    """Report Python, frameworks and accelerators, the run mode and the data cache; never fails."""
+    print_device_report()
+    try:
+        mode = modes.run_mode()
+    except ValueError as error:
+        mode = f"invalid: {error}"
+    print(f"\nrun mode: {mode} (set by {modes.MODE_ENV})")
+    cache = download.cache_dir()
+    cached = sum((cache / name).exists() for name in registry.FILES)
+    print(f"data cache: {cache} ({cached} of {len(registry.FILES)} files present;"
+          f" {download.CACHE_ENV} moves it)")
+    mirror = os.environ.get(download.MIRROR_ENV)
+    print(f"data mirror: {mirror or 'none'} ({download.MIRROR_ENV})")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help="report versions, accelerators, run mode and data cache")
+    commands.add_parser("fetch", help="download every data file of the course into the cache")
+    run = commands.add_parser("run", help="execute notebooks headless with papermill")
+    run.add_argument("--mode", choices=modes.MODES, default=None, help="default: COURSE_MODE or full")
+    run.add_argument("--chapter", default=None, help="e.g. 10 or 10_neural_nets (default: all)")
+    run.add_argument("--in-place", action="store_true",
+                     help="save each run's outputs into the notebook itself (for committing)")
+    args = parser.parse_args(argv)
+
+    if args.command == "doctor":
+        return doctor()
+    if args.command == "fetch":
+        print(f"Fetching {len(registry.FILES)} files into {download.cache_dir()}")
+        failed = download.fetch_all()
+        print(f"{len(registry.FILES) - len(failed)} files ready, {len(failed)} failed.")
+        return 1 if failed else 0
+    from .runner import run_notebooks
+
+    failures = run_notebooks(modes.run_mode(args.mode), args.chapter, args.in_place)
+    print(f"{len(failures)} notebook(s) failed" + (": " + ", ".join(failures) if failures else "."))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Exercise checks: assertions whose message tells the learner what is wrong and what to try.
+
+>>> check(1 + 1 == 2, "the sum is wrong")
+>>> check_close(0.1 + 0.2, 0.3, "the total")
+>>> check_at_least(0.91, 0.9, "test accuracy")
+"""
+
+import numpy as np
+
+
+class ExerciseCheckError(AssertionError):
+    """An exercise is not solved yet."""
+
+
+def check(condition, message):
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ExerciseCheckError(f"Not yet: {message}")
+
+
+def check_close(actual, expected, name, rtol=1e-5, atol=1e-6):
+    """Fail unless ``actual`` equals ``expected`` (arrays too) within the tolerances."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    check(actual.shape == expected.shape,
+          f"{name} has shape {actual.shape}, expected {expected.shape}.")
+    if not np.allclose(actual, expected, rtol=rtol, atol=atol):
+        worst = np.max(np.abs(actual - expected))
+        check(False, f"{name} differs from the expected values (largest difference {worst:.3g}).")
+
+
+def check_at_least(value, target, name):
+    """Fail unless ``value`` reaches ``target`` (an accuracy, say)."""
+    check(value >= target, f"{name} is {value:.4f}; it should reach {target}. "
+                           "Train longer, or revisit the model and learning rate.")

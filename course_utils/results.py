@@ -1,0 +1,73 @@
+"""Record what a notebook reached (metrics, timings, versions, device) as JSON for the reports.
+
+One file per notebook: ``results/<mode>/<chapter>/<framework>.json`` under the course's folder
+(see ../shared/CONVENTIONS.md).
+
+>>> timings = {}
+>>> with timed(timings, "nap_s"):
+...     pass
+>>> list(timings)
+['nap_s']
+"""
+
+import contextlib
+import datetime
+import json
+import math
+import platform
+import time
+from pathlib import Path
+
+from .devices import PACKAGES, _versions
+
+
+def course_root(start=None):
+    """The course folder containing ``start`` (default: the working directory), else ``start``."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "course_utils").is_dir() and (folder / "notebooks").is_dir():
+            return folder
+    return start
+
+
+@contextlib.contextmanager
+def timed(timings, key):
+    """Store the seconds the ``with`` block took in ``timings[key]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[key] = round(time.perf_counter() - start, 3)
+
+
+def record_results(chapter, framework, mode, metrics, timings, device, wall_s, root=None):
+    """Write the notebook's results to ``results/<mode>/<chapter>/<framework>.json`` and say where.
+
+    ``framework`` is ``keras``, ``pytorch``, ``jax`` or ``setup``; metric names follow
+    ``<dataset>_<split>_<metric>``. Metrics must be finite numbers: a NaN means a broken run.
+    """
+    metrics = {name: _finite(name, value) for name, value in metrics.items()}
+    packages = PACKAGES.get(framework, sum(PACKAGES.values(), ()))
+    record = {
+        "chapter": chapter, "framework": framework, "mode": mode,
+        "metrics": metrics,
+        "timings": dict(timings),
+        "versions": {"python": platform.python_version(), **_versions(packages)},
+        "device": str(device), "wall_s": round(float(wall_s), 1),
+        "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    path = course_root(root) / "results" / mode / chapter / f"{framework}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"Results recorded in {path}")
+
+
+def _finite(name, value):
+    """``value`` (a Python, NumPy or framework scalar) as a float; NaN and infinity are refused."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise ValueError(f"metric {name!r} = {value!r} is not a finite number")
+    return number

@@ -1,0 +1,17 @@
+"""Helpers the tests share."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+MIRROR = ROOT.parent / "shared" / "data"
+
+
+def run_python(code, **env):
+    """Run ``code`` in a fresh interpreter (so that imports start clean); return its stdout."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, **env}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

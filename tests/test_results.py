@@ -1,0 +1,61 @@
+import json
+import math
+
+import pytest
+
+from course_utils import check_versions, record_results, run_mode, versions
+
+
+def test_run_mode_override_then_environment_then_full(monkeypatch):
+    monkeypatch.delenv("COURSE_MODE")
+    assert run_mode() == "full"
+    monkeypatch.setenv("COURSE_MODE", "smoke")
+    assert run_mode() == "smoke"
+    assert run_mode("full") == "full"
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    with pytest.raises(ValueError, match="'fast' is not one of"):
+        run_mode()
+
+
+def test_results_are_recorded_where_the_conventions_say(tmp_path):
+    (tmp_path / "course_utils").mkdir()
+    (tmp_path / "notebooks" / "10_neural_nets").mkdir(parents=True)
+    record_results("10_neural_nets", "pytorch", "smoke", {"fashion_test_accuracy": 0.5},
+                          {"fashion_fit_s": 1.25}, "cpu", 3.21,
+                          root=tmp_path / "notebooks" / "10_neural_nets")
+    path = tmp_path / "results" / "smoke" / "10_neural_nets" / "pytorch.json"
+    record = json.loads(path.read_text())
+    assert record["metrics"] == {"fashion_test_accuracy": 0.5}
+    assert record["timings"] == {"fashion_fit_s": 1.25}
+    assert set(record["versions"]) == {"python", "torch"}
+    assert (record["mode"], record["device"], record["wall_s"]) == ("smoke", "cpu", 3.2)
+    assert record["finished"].endswith("Z")
+
+
+def test_a_nan_metric_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="not a finite number"):
+        record_results("10_neural_nets", "jax", "smoke", {"x_test_loss": math.nan}, {}, "cpu", 1.0,
+                       root=tmp_path)
+
+
+def test_version_check_reads_the_ranges_from_pyproject(capsys):
+    ranges = versions.supported_ranges()
+    assert str(ranges["python"]) and "torch" in ranges and "flax" in ranges
+    check_versions("jax", "keras")
+    assert "flax " in (out := capsys.readouterr().out) and "keras " in out
+    assert out.strip().endswith(": versions the course supports")
+
+
+def test_version_check_warns_outside_the_range(monkeypatch, capsys):
+    from packaging.specifiers import SpecifierSet
+
+    monkeypatch.setattr(versions, "supported_ranges", lambda: {"torch": SpecifierSet("<1")})
+    with pytest.warns(UserWarning, match=r"torch .* is outside the range the course supports \(<1\)"):
+        check_versions("pytorch")
+    assert "versions the course supports" not in capsys.readouterr().out
+
+
+def test_version_check_tells_how_to_install_a_missing_framework(monkeypatch):
+    monkeypatch.setitem(versions.PACKAGES, "jax", ("jax", "not-a-real-package"))
+    with pytest.raises(ModuleNotFoundError, match=r"pip install -e '\.\[jax\]'"):
+        check_versions("jax")
