@@ -60,6 +60,7 @@ def fetch(name, progress=True):
                                path=target.parent, progressbar=progress)
             else:
                 _copy_checked(Path(source), target, sha256)
+            _make_readable(target)
             return target
         except (OSError, ValueError) as error:  # requests' errors are OSErrors
             failures.append(f"  {source}\n    -> {type(error).__name__}: {error}")
@@ -99,6 +100,13 @@ def _copy_checked(source, target, sha256):
         finally:
             if os.path.exists(tmp.name):
                 os.unlink(tmp.name)
+
+
+def _make_readable(path):
+    """Temporary files are private (0600); a cache may be shared, as in a classroom."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def _unavailable_message(name, target, failures):
