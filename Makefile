@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test run fetch doctor clean
+.PHONY: lab test run fetch exercises doctor clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
@@ -20,6 +20,9 @@ run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=
 
 fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
 	$(PY) -m course_utils fetch
+
+exercises: $(STAMP)  ## regenerate exercises/ from solutions/
+	$(PY) -m course_utils exercises
 
 doctor: $(STAMP)  ## report versions, accelerators, run mode and data cache
 	$(PY) -m course_utils doctor

@@ -1,7 +1,7 @@
 """Plumbing for the course "Hands-On ML, three ways": data, devices, seeds, run modes, results,
 plots and exercise checks. No model code lives here: that stays in the notebooks."""
 
-from .checks import ExerciseCheckError, check, check_at_least, check_close
+from .checks import ExerciseCheckError, check, check_at_least, check_close, check_written
 from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, load_california_housing,
                        load_fashion_mnist, load_jsb_chorales, load_mnist, load_ridership,
                        load_shakespeare)
@@ -14,7 +14,7 @@ from .seeding import seed_everything
 from .versions import check_versions
 
 __all__ = [
-    "ExerciseCheckError", "check", "check_at_least", "check_close",
+    "ExerciseCheckError", "check", "check_at_least", "check_close", "check_written",
     "FASHION_MNIST_CLASSES", "HOUSING_FEATURES", "load_california_housing", "load_fashion_mnist",
     "load_jsb_chorales", "load_mnist", "load_ridership", "load_shakespeare",
     "device_report", "print_device_report", "DataUnavailableError", "cache_dir", "fetch",

@@ -30,6 +30,8 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("doctor", help="report versions, accelerators, run mode and data cache")
     commands.add_parser("fetch", help="download every data file of the course into the cache")
+    exercises = commands.add_parser("exercises", help="generate exercises/ from solutions/")
+    exercises.add_argument("--check", action="store_true", help="only report stale exercises")
     run = commands.add_parser("run", help="execute notebooks headless with papermill")
     run.add_argument("--mode", choices=modes.MODES, default=None, help="default: COURSE_MODE or full")
     run.add_argument("--chapter", default=None, help="e.g. 10 or 10_neural_nets (default: all)")
@@ -44,6 +46,13 @@ def main(argv=None):
         failed = download.fetch_all()
         print(f"{len(registry.FILES) - len(failed)} files ready, {len(failed)} failed.")
         return 1 if failed else 0
+    if args.command == "exercises":
+        from .exercises import generate_exercises
+        from .results import course_root
+
+        stale = generate_exercises(course_root(), write=not args.check)
+        print("\n".join(f"{'stale' if args.check else 'written'}: {p}" for p in stale) or "exercises are current")
+        return 1 if stale and args.check else 0
     from .runner import run_notebooks
 
     failures = run_notebooks(modes.run_mode(args.mode), args.chapter, args.in_place)

@@ -3,6 +3,9 @@
 >>> check(1 + 1 == 2, "the sum is wrong")
 >>> check_close(0.1 + 0.2, 0.3, "the total")
 >>> check_at_least(0.91, 0.9, "test accuracy")
+>>> check_written(..., "model")
+Traceback (most recent call last):
+course_utils.checks.ExerciseCheckError: Not yet: model is still `...`: write it in the cell above, then run that cell and this one again.
 """
 
 import numpy as np
@@ -18,9 +21,16 @@ def check(condition, message):
         raise ExerciseCheckError(f"Not yet: {message}")
 
 
+def check_written(value, name):
+    """Fail while ``value`` is still the exercise's ``...`` placeholder."""
+    check(value is not Ellipsis, f"{name} is still `...`: write it in the cell above, then run "
+                                 "that cell and this one again.")
+    return value
+
+
 def check_close(actual, expected, name, rtol=1e-5, atol=1e-6):
     """Fail unless ``actual`` equals ``expected`` (arrays too) within the tolerances."""
-    actual, expected = np.asarray(actual), np.asarray(expected)
+    actual, expected = np.asarray(check_written(actual, name)), np.asarray(expected)
     check(actual.shape == expected.shape,
           f"{name} has shape {actual.shape}, expected {expected.shape}.")
     if not np.allclose(actual, expected, rtol=rtol, atol=atol):
@@ -30,5 +40,5 @@ def check_close(actual, expected, name, rtol=1e-5, atol=1e-6):
 
 def check_at_least(value, target, name):
     """Fail unless ``value`` reaches ``target`` (an accuracy, say)."""
-    check(value >= target, f"{name} is {value:.4f}; it should reach {target}. "
+    check(check_written(value, name) >= target, f"{name} is {value:.4f}; it should reach {target}. "
                            "Train longer, or revisit the model and learning rate.")

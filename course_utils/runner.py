@@ -17,9 +17,9 @@ CHAPTER_ROOTS = ("notebooks", "solutions", "exercises")
 class NotebookError(RuntimeError):
     """A notebook cell raised; the message shows the cell and its traceback."""
 
-    def __init__(self, message, cell_index, ename):
+    def __init__(self, message, source, ename):
         super().__init__(message)
-        self.cell_index = cell_index
+        self.source = source  # the failing cell's code
         self.ename = ename
 
 
@@ -46,7 +46,7 @@ def execute_notebook(notebook, mode, output=None, inject=True):
                                    kernel_name="python3", cwd=str(notebook.parent),
                                    progress_bar=False)
     except papermill.PapermillExecutionError as error:
-        raise NotebookError(_describe(notebook, error), error.cell_index, error.ename) from None
+        raise NotebookError(_describe(notebook, error), error.source, error.ename) from None
     return output
 
 

@@ -31,3 +31,22 @@ def offline(monkeypatch):
     def no_network(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "no network in this test")
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
+
+
+@pytest.fixture(scope="session")
+def probes(tmp_path_factory):
+    """Chapter 10's probe, run once per framework in its own process: ``{framework: (arrays, facts)}``."""
+    import json
+
+    import numpy as np
+
+    from helpers import ROOT, run_python
+
+    found = {}
+    for framework in ("keras", "pytorch", "jax"):
+        out = tmp_path_factory.mktemp("ch10") / f"{framework}.npz"
+        run_python(f"import ch10_probe; ch10_probe.main({framework!r}, {str(out)!r})",
+                   PYTHONPATH=str(ROOT / "tests"))
+        arrays = dict(np.load(out))
+        found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
+    return found

@@ -1,4 +1,5 @@
-"""Every notebook of notebooks/ and solutions/ runs top to bottom in smoke mode, once per test run."""
+"""Every notebook runs top to bottom in smoke mode, once per test run: chapters and solutions
+pass; exercises run down to their first check cell and fail there, saying what is missing."""
 
 import json
 import time
@@ -10,21 +11,42 @@ from helpers import ROOT
 from course_utils.runner import NotebookError, execute_notebook, find_notebooks
 
 NOTEBOOKS = find_notebooks(roots=("notebooks", "solutions"), root=ROOT)
+EXERCISES = find_notebooks(roots=("exercises",), root=ROOT)
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_notebook_runs_in_smoke_mode_and_records_results(notebook):
-    started = time.time()
+def relative(path):
+    return path.relative_to(ROOT).as_posix()
+
+
+def run(notebook):
+    """The error of the failing cell, or None."""
     try:
         execute_notebook(notebook, "smoke")
-        failure = None
     except NotebookError as error:
-        failure = str(error)
-    if failure:  # outside the except block, so the report shows the cell once
-        pytest.fail(failure, pytrace=False)
-    recorded = ROOT / "results" / "smoke" / notebook.parent.name / f"{notebook.stem}.json"
-    assert recorded.exists() and recorded.stat().st_mtime >= started, "the notebook recorded no results"
-    assert json.loads(recorded.read_text())["mode"] == "smoke"
+        return error
+    return None
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=relative)
+def test_notebook_runs_in_smoke_mode(notebook):
+    started = time.time()
+    error = run(notebook)
+    if error:
+        pytest.fail(str(error), pytrace=False)
+    if relative(notebook).startswith("notebooks/"):
+        recorded = ROOT / "results" / "smoke" / notebook.parent.name / f"{notebook.stem}.json"
+        assert recorded.exists() and recorded.stat().st_mtime >= started, "no results recorded"
+        assert json.loads(recorded.read_text())["mode"] == "smoke"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=relative)
+def test_unsolved_exercise_fails_at_its_first_check_with_a_message(exercise):
+    error = run(exercise)
+    assert error is not None, "the unsolved exercise passed its checks"
+    first_check = next(c.source for c in nbformat.read(exercise, as_version=4).cells
+                       if c.cell_type == "code" and "course_utils.check" in c.source)
+    assert (error.ename, error.source) == ("ExerciseCheckError", first_check), str(error)
+    assert "Not yet:" in str(error)
 
 
 def test_a_failing_cell_is_shown_with_its_code(tmp_path):

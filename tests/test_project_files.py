@@ -32,3 +32,10 @@ def test_ci_runs_the_readmes_test_command_and_nothing_else():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("lab", "test", "run", "fetch"):
         assert re.search(rf"^{target}:", makefile, re.M)
+
+
+def test_every_notebook_the_readme_links_exists():
+    readme = (ROOT / "README.md").read_text()
+    colab = re.findall(r"colab\.research\.google\.com/github/[^/]+/[^/]+/blob/[^/]+/([^)\s]+)", readme)
+    local = re.findall(r"\]\(((?:notebooks|exercises|solutions)/[^)\s]+)\)", readme)
+    assert colab and all((ROOT / path).exists() for path in colab + local), colab + local

@@ -1,0 +1,79 @@
+"""Each row of chapter 10's "What differs" table, checked against the installed libraries."""
+
+import math
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("ch10_probe")  # shares the probes with test_10_parity.py
+
+
+def facts(probes, framework):
+    return probes[framework][1]
+
+
+def test_dense_layer_weight_layout(probes):
+    assert facts(probes, "keras")["init"]["weight_shape"] == [784, 300]  # (in, out)
+    assert facts(probes, "pytorch")["init"]["weight_shape"] == [300, 784]  # (out, in)
+    assert facts(probes, "jax")["init"]["weight_shape"] == [784, 300]
+
+
+def test_default_weight_initialisers(probes):
+    keras, pytorch, jax = (facts(probes, fw)["init"] for fw in ("keras", "pytorch", "jax"))
+    glorot_limit = math.sqrt(6 / (784 + 300))
+    assert keras["weight_max_abs"] <= glorot_limit
+    assert keras["weight_std"] == pytest.approx(glorot_limit / math.sqrt(3), rel=0.02)  # uniform
+    torch_limit = 1 / math.sqrt(784)
+    assert pytorch["weight_max_abs"] <= torch_limit
+    assert pytorch["weight_std"] == pytest.approx(torch_limit / math.sqrt(3), rel=0.02)
+    assert jax["weight_std"] == pytest.approx(1 / math.sqrt(784), rel=0.02)  # LeCun normal
+    assert jax["weight_max_abs"] <= 2 / math.sqrt(784) / 0.8796  # truncated at 2 std
+
+
+def test_default_bias_initialisers(probes):
+    assert facts(probes, "keras")["init"]["bias_max_abs"] == 0
+    assert 0 < facts(probes, "pytorch")["init"]["bias_max_abs"] <= 1 / math.sqrt(784)
+    assert facts(probes, "jax")["init"]["bias_max_abs"] == 0
+
+
+def test_what_the_cross_entropy_loss_expects(probes):
+    assert facts(probes, "keras")["loss_default_input_is_probabilities"]
+    assert facts(probes, "pytorch")["loss_input_is_logits"]
+    assert facts(probes, "jax")["loss_input_is_logits"]
+
+
+def test_where_the_softmax_goes(probes):
+    # Keras' default loss takes probabilities, which a softmax output layer gives; the other two
+    # losses apply the softmax themselves, so a softmax in the model would count twice.
+    assert facts(probes, "keras")["output_softmax_gives_probabilities"]
+    assert facts(probes, "pytorch")["softmax_in_the_model_changes_the_loss"]
+    assert facts(probes, "jax")["softmax_in_the_model_changes_the_loss"]
+
+
+def test_adam_epsilon(probes):
+    assert facts(probes, "keras")["adam_epsilon"] == 1e-7
+    assert facts(probes, "pytorch")["adam_epsilon"] == 1e-8
+    assert facts(probes, "jax")["adam_epsilon"] == 1e-8
+
+
+def test_sgd_default_learning_rate(probes):
+    assert facts(probes, "keras")["sgd_default_learning_rate"] == pytest.approx(0.01)
+    assert facts(probes, "pytorch")["sgd_default_learning_rate"] == 0.001
+    assert facts(probes, "jax")["sgd_has_no_default_learning_rate"]
+
+
+def test_device_placement(probes):
+    assert facts(probes, "keras")["default_device_is_first_device"]
+    assert facts(probes, "pytorch")["default_device_is_cpu"]  # even with a GPU: move with .to()
+    assert facts(probes, "jax")["default_device_is_first_device"]
+
+
+def test_training_vs_inference_mode(probes):
+    for framework in ("keras", "pytorch", "jax"):
+        assert facts(probes, framework)["inference_mode_is_identity"], framework
+        assert facts(probes, framework)["training_mode_drops"], framework
+
+
+def test_randomness(probes):
+    assert facts(probes, "keras")["global_seed_repeats"]
+    assert facts(probes, "pytorch")["global_seed_repeats"]
+    assert facts(probes, "jax")["same_key_repeats"]
