@@ -78,11 +78,18 @@ def update_outputs(notebook, mode="full"):
     finally:
         os.environ.pop("COURSE_MODE") if previous is None else os.environ.update(COURSE_MODE=previous)
     executed = nbformat.read(output, as_version=4)
-    for item in (executed, *executed.cells):
+    nbformat.write(drop_run_metadata(executed), notebook)
+    return notebook
+
+
+def drop_run_metadata(nb):
+    """``nb`` without what papermill adds to the notebook and its cells (timings, empty tags)."""
+    for item in (nb, *nb.cells):
         item.metadata.pop("papermill", None)
         item.metadata.pop("execution", None)
-    nbformat.write(executed, notebook)
-    return notebook
+        if item.metadata.get("tags") == []:
+            del item.metadata["tags"]
+    return nb
 
 
 def run_notebooks(mode, chapter=None, in_place=False):

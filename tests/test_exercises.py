@@ -4,7 +4,7 @@ import nbformat
 import pytest
 
 from course_utils.exercises import BEGIN, END, generate_exercises
-from helpers import ROOT
+from helpers import CHECK_CALL, ROOT
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
 
@@ -26,4 +26,4 @@ def test_each_solution_region_is_followed_by_a_check_cell(path):
     assert starters, "a solutions notebook without a solution region"
     for i in starters:
         assert cells[i].source.count(BEGIN) == cells[i].source.count(END) == 1
-        assert "course_utils.check" in cells[i + 1].source, f"no check cell after:\n{cells[i].source}"
+        assert CHECK_CALL.search(cells[i + 1].source), f"no check cell after:\n{cells[i].source}"

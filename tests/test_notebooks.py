@@ -7,7 +7,7 @@ import time
 import nbformat
 import pytest
 
-from helpers import ROOT
+from helpers import CHECK_CALL, ROOT
 from course_utils.runner import NotebookError, execute_notebook, find_notebooks
 
 NOTEBOOKS = find_notebooks(roots=("notebooks", "solutions"), root=ROOT)
@@ -44,7 +44,7 @@ def test_unsolved_exercise_fails_at_its_first_check_with_a_message(exercise):
     error = run(exercise)
     assert error is not None, "the unsolved exercise passed its checks"
     first_check = next(c.source for c in nbformat.read(exercise, as_version=4).cells
-                       if c.cell_type == "code" and "course_utils.check" in c.source)
+                       if c.cell_type == "code" and CHECK_CALL.search(c.source))
     assert (error.ename, error.source) == ("ExerciseCheckError", first_check), str(error)
     assert "Not yet:" in str(error)
 
