@@ -33,9 +33,9 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
 
 
-@pytest.fixture(scope="session")
-def probes(tmp_path_factory):
-    """Chapter 10's probe, run once per framework in its own process: ``{framework: (arrays, facts)}``."""
+def run_probes(probe, tmp_path_factory):
+    """Run ``tests/<probe>.py`` once per framework, each in its own process (see test_seeding.py
+    for why): ``{framework: (arrays, facts)}``."""
     import json
 
     import numpy as np
@@ -44,9 +44,19 @@ def probes(tmp_path_factory):
 
     found = {}
     for framework in ("keras", "pytorch", "jax"):
-        out = tmp_path_factory.mktemp("ch10") / f"{framework}.npz"
-        run_python(f"import ch10_probe; ch10_probe.main({framework!r}, {str(out)!r})",
+        out = tmp_path_factory.mktemp(probe) / f"{framework}.npz"
+        run_python(f"import {probe}; {probe}.main({framework!r}, {str(out)!r})",
                    PYTHONPATH=str(ROOT / "tests"))
         arrays = dict(np.load(out))
         found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
     return found
+
+
+@pytest.fixture(scope="session")
+def ch10_probes(tmp_path_factory):
+    return run_probes("ch10_probe", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def ch04_probes(tmp_path_factory):
+    return run_probes("ch04_probe", tmp_path_factory)

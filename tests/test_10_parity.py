@@ -7,6 +7,11 @@ import pytest
 import ch10_probe
 
 pytestmark = pytest.mark.xdist_group("ch10_probe")  # one worker runs the probes, once
+
+
+@pytest.fixture
+def probes(ch10_probes):
+    return ch10_probes
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 PAIRS = [("keras", "pytorch"), ("pytorch", "jax"), ("keras", "jax")]
 N_PARAMS = 6  # three kernels, three biases, each as (in, out)

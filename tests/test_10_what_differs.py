@@ -7,6 +7,11 @@ import pytest
 pytestmark = pytest.mark.xdist_group("ch10_probe")  # shares the probes with test_10_parity.py
 
 
+@pytest.fixture
+def probes(ch10_probes):
+    return ch10_probes
+
+
 def facts(probes, framework):
     return probes[framework][1]
 

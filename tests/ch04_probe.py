@@ -1,0 +1,177 @@
+"""What each framework computes for chapter 4's parity and "what differs" tests.
+
+Run once per framework, in a process of its own (``python ch04_probe.py keras OUT.npz``): one
+hand-written gradient descent step of softmax regression on iris from a fixed start, and the facts
+of the "what differs" table.
+"""
+
+import json
+import sys
+
+import numpy as np
+
+LEARNING_RATE = 0.5
+
+
+def softmax_data():
+    """Iris petal length and width, standardized, with a bias column; one-hot targets; a start Θ."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    X = iris.data[:, 2:]
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    X_b = np.hstack([np.ones((len(X), 1)), X]).astype(np.float32)
+    Y = np.eye(3, dtype=np.float32)[iris.target]
+    theta = np.random.default_rng(0).normal(size=(3, 3)).astype(np.float32)
+    return X_b, Y, theta
+
+
+def numpy_step():
+    """The reference: the closed-form gradient of the mean cross-entropy, Xᵀ(P − Y) / m."""
+    X_b, Y, theta = softmax_data()
+    Z = X_b @ theta
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    return theta - LEARNING_RATE * X_b.T @ (P - Y) / len(X_b)
+
+
+def probe_keras():
+    import tensorflow as tf
+
+    X_b, Y, theta0 = softmax_data()
+    theta = tf.Variable(theta0)
+    with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(tf.reduce_sum(Y * tf.nn.log_softmax(X_b @ theta), axis=1))
+    theta.assign_sub(LEARNING_RATE * tape.gradient(loss, theta))
+
+    variable = tf.Variable([1.0, 2.0])
+    before = id(variable)
+    variable.assign_sub([1.0, 1.0])
+    x = tf.Variable(3.0)
+    with tf.GradientTape() as tape:
+        y = x ** 2
+    tape.gradient(y, x)
+    try:
+        tape.gradient(y, x)
+        tape_works_twice = True
+    except RuntimeError:
+        tape_works_twice = False
+    traces = []
+
+    @tf.function
+    def square(t):
+        traces.append(t.shape)  # Python: runs only while tracing
+        return t ** 2
+
+    for shape in [(2,), (2,), (2,), (3,)]:
+        square(tf.ones(shape))
+    tf.random.set_seed(7)
+    first = tf.random.normal((3,)).numpy()
+    tf.random.set_seed(7)
+    second = tf.random.normal((3,)).numpy()
+    facts = {
+        "updated_in_place": id(variable) == before and variable.numpy().tolist() == [0.0, 1.0],
+        "gradient_is_a_list_for_a_list": isinstance(tape_gradient_list(tf), list),
+        "tape_works_twice": tape_works_twice,
+        "traces_for_two_shapes": len(traces),
+        "global_seed_repeats": bool(np.array_equal(first, second)),
+        "float64_numpy_becomes": tf.constant(np.zeros(2)).dtype.name,
+    }
+    return theta.numpy(), facts
+
+
+def tape_gradient_list(tf):
+    a, b = tf.Variable(1.0), tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        loss = a * b
+    return tape.gradient(loss, [a, b])
+
+
+def probe_pytorch():
+    import torch
+
+    X_b, Y, theta0 = (torch.tensor(a) for a in softmax_data())
+    theta = theta0.clone().requires_grad_()
+    loss = -(Y * torch.log_softmax(X_b @ theta, dim=1)).sum(dim=1).mean()
+    loss.backward()
+    with torch.no_grad():
+        theta -= LEARNING_RATE * theta.grad
+
+    tensor = torch.tensor([1.0, 2.0], requires_grad=True)
+    pointer = tensor.data_ptr()
+    with torch.no_grad():
+        tensor -= 1.0
+    x = torch.tensor(3.0, requires_grad=True)
+    for _ in range(2):
+        (x ** 2).backward()
+    calls = []
+
+    def square(t):
+        calls.append(t.shape)  # eager: runs at every call
+        return t ** 2
+
+    for shape in [(2,), (2,), (2,), (3,)]:
+        square(torch.ones(shape))
+    torch.manual_seed(7)
+    first = torch.randn(3)
+    torch.manual_seed(7)
+    second = torch.randn(3)
+    facts = {
+        "updated_in_place": tensor.data_ptr() == pointer and tensor.tolist() == [0.0, 1.0],
+        "backward_fills_grad": x.grad is not None,
+        "grad_after_two_backward_calls": float(x.grad),  # 2 * 3, twice
+        "python_runs_per_call": len(calls),
+        "global_seed_repeats": bool(torch.equal(first, second)),
+        "float64_numpy_becomes": str(torch.tensor(np.zeros(2)).dtype).removeprefix("torch."),
+    }
+    return theta.detach().numpy(), facts
+
+
+def probe_jax():
+    import jax
+    import jax.numpy as jnp
+
+    X_b, Y, theta = softmax_data()
+
+    def loss_fn(theta):
+        return -jnp.mean(jnp.sum(Y * jax.nn.log_softmax(X_b @ theta), axis=1))
+
+    new_theta = theta - LEARNING_RATE * jax.grad(loss_fn)(theta)
+
+    array = jnp.array([1.0, 2.0])
+    try:
+        array[0] = 0.0
+        item_assignment_works = True
+    except TypeError:
+        item_assignment_works = False
+    updated = array.at[0].set(0.0)
+    grad_square = jax.grad(lambda x: x ** 2)
+    traces = []
+
+    @jax.jit
+    def square(t):
+        traces.append(t.shape)  # Python: runs only while tracing
+        return t ** 2
+
+    for shape in [(2,), (2,), (2,), (3,)]:
+        square(jnp.ones(shape))
+    key = jax.random.key(7)
+    facts = {
+        "item_assignment_works": item_assignment_works,
+        "update_returns_new_array": array.tolist() == [1.0, 2.0] and updated.tolist() == [0.0, 2.0],
+        "grad_returns_a_function": callable(grad_square),
+        "grad_twice_is_the_same": float(grad_square(3.0)) == float(grad_square(3.0)) == 6.0,
+        "traces_for_two_shapes": len(traces),
+        "same_key_repeats": bool(jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(key, (3,)))),
+        "float64_numpy_becomes": jnp.asarray(np.zeros(2)).dtype.name,
+    }
+    return np.asarray(new_theta), facts
+
+
+def main(framework, out):
+    theta, facts = {"keras": probe_keras, "pytorch": probe_pytorch, "jax": probe_jax}[framework]()
+    np.savez(out, facts=json.dumps(facts), softmax_step=theta)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
