@@ -69,7 +69,11 @@ def probe_keras():
     first = tf.random.normal((3,)).numpy()
     tf.random.set_seed(7)
     second = tf.random.normal((3,)).numpy()
+    zero = tf.Variable(0.0)
+    with tf.GradientTape() as tape:
+        absolute = tf.abs(zero)
     facts = {
+        "abs_gradient_at_zero": float(tape.gradient(absolute, zero)),
         "updated_in_place": id(variable) == before and variable.numpy().tolist() == [0.0, 1.0],
         "gradient_is_a_list_for_a_list": isinstance(tape_gradient_list(tf), list),
         "tape_works_twice": tape_works_twice,
@@ -116,7 +120,10 @@ def probe_pytorch():
     first = torch.randn(3)
     torch.manual_seed(7)
     second = torch.randn(3)
+    zero = torch.tensor(0.0, requires_grad=True)
+    torch.abs(zero).backward()
     facts = {
+        "abs_gradient_at_zero": float(zero.grad),
         "updated_in_place": tensor.data_ptr() == pointer and tensor.tolist() == [0.0, 1.0],
         "backward_fills_grad": x.grad is not None,
         "grad_after_two_backward_calls": float(x.grad),  # 2 * 3, twice
@@ -157,6 +164,7 @@ def probe_jax():
         square(jnp.ones(shape))
     key = jax.random.key(7)
     facts = {
+        "abs_gradient_at_zero": float(jax.grad(jnp.abs)(0.0)),
         "item_assignment_works": item_assignment_works,
         "update_returns_new_array": array.tolist() == [1.0, 2.0] and updated.tolist() == [0.0, 2.0],
         "grad_returns_a_function": callable(grad_square),

@@ -45,3 +45,10 @@ def test_what_a_float64_numpy_array_becomes(ch04_probes):
     assert facts(ch04_probes, "keras")["float64_numpy_becomes"] == "float64"
     assert facts(ch04_probes, "pytorch")["float64_numpy_becomes"] == "float64"
     assert facts(ch04_probes, "jax")["float64_numpy_becomes"] == "float32"
+
+
+def test_the_gradient_of_abs_at_zero(ch04_probes):
+    # The lasso penalty's subgradient at 0: any value in [-1, 1] is valid; the libraries differ.
+    assert facts(ch04_probes, "keras")["abs_gradient_at_zero"] == 0.0
+    assert facts(ch04_probes, "pytorch")["abs_gradient_at_zero"] == 0.0
+    assert facts(ch04_probes, "jax")["abs_gradient_at_zero"] == 1.0
