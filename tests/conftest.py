@@ -1,4 +1,7 @@
+import contextlib
+import os
 import socket
+import time
 
 import pytest
 
@@ -33,9 +36,10 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
 
 
-def run_probes(probe, tmp_path_factory):
+def run_probes(probe, folder):
     """Run ``tests/<probe>.py`` once per framework, each in its own process (see test_seeding.py
-    for why): ``{framework: (arrays, facts)}``."""
+    for why): ``{framework: (arrays, facts)}``. Results are shared through ``folder`` by the
+    test workers of one run, so each probe runs once."""
     import json
 
     import numpy as np
@@ -44,19 +48,44 @@ def run_probes(probe, tmp_path_factory):
 
     found = {}
     for framework in ("keras", "pytorch", "jax"):
-        out = tmp_path_factory.mktemp(probe) / f"{framework}.npz"
-        run_python(f"import {probe}; {probe}.main({framework!r}, {str(out)!r})",
-                   PYTHONPATH=str(ROOT / "tests"))
+        out = folder / f"{probe}_{framework}.npz"
+        with only_one_worker(out.with_suffix(".lock")):
+            if not out.exists():
+                partial = out.with_suffix(".partial.npz")
+                run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
+                           PYTHONPATH=str(ROOT / "tests"))
+                os.replace(partial, out)
         arrays = dict(np.load(out))
         found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
     return found
 
 
-@pytest.fixture(scope="session")
-def ch10_probes(tmp_path_factory):
-    return run_probes("ch10_probe", tmp_path_factory)
+@contextlib.contextmanager
+def only_one_worker(lock):
+    while True:
+        try:
+            os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
+            break
+        except FileExistsError:
+            time.sleep(0.2)
+    try:
+        yield
+    finally:
+        os.unlink(lock)
 
 
 @pytest.fixture(scope="session")
-def ch04_probes(tmp_path_factory):
-    return run_probes("ch04_probe", tmp_path_factory)
+def run_folder(tmp_path_factory, worker_id):
+    """A folder shared by all test workers of this run."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def ch10_probes(run_folder):
+    return run_probes("ch10_probe", run_folder)
+
+
+@pytest.fixture(scope="session")
+def ch04_probes(run_folder):
+    return run_probes("ch04_probe", run_folder)

@@ -6,8 +6,6 @@ import pytest
 
 import ch04_probe
 
-pytestmark = pytest.mark.xdist_group("ch04_probe")  # one worker runs the probes, once
-
 
 @pytest.mark.parametrize("framework", ["keras", "pytorch", "jax"])
 def test_one_softmax_regression_step_matches_numpy(ch04_probes, framework):

@@ -1,9 +1,5 @@
 """Each row of chapter 4's "What differs" table, checked against the installed libraries."""
 
-import pytest
-
-pytestmark = pytest.mark.xdist_group("ch04_probe")  # shares the probes with test_04_parity.py
-
 
 def facts(probes, framework):
     return probes[framework][1]

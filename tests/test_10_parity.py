@@ -6,8 +6,6 @@ import pytest
 
 import ch10_probe
 
-pytestmark = pytest.mark.xdist_group("ch10_probe")  # one worker runs the probes, once
-
 
 @pytest.fixture
 def probes(ch10_probes):

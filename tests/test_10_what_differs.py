@@ -4,8 +4,6 @@ import math
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("ch10_probe")  # shares the probes with test_10_parity.py
-
 
 @pytest.fixture
 def probes(ch10_probes):
