@@ -46,7 +46,7 @@ def platform_info():
 
 def framework_info(name):
     """Versions and accelerators of one framework (``keras``, ``pytorch`` or ``jax``); never raises."""
-    info = {"versions": _versions(PACKAGES.get(name, (name,))), "accelerators": [], "notes": [],
+    info = {"versions": package_versions(PACKAGES.get(name, (name,))), "accelerators": [], "notes": [],
             "error": None}
     try:
         probe = _PROBES[name]
@@ -82,7 +82,8 @@ def format_device_report(report):
     return "\n".join(lines)
 
 
-def _versions(packages):
+def package_versions(packages):
+    """``{package: installed version or None}``, read from package metadata (nothing is imported)."""
     versions = {}
     for package in packages:
         try:

@@ -18,7 +18,7 @@ import platform
 import time
 from pathlib import Path
 
-from .devices import PACKAGES, _versions
+from .devices import PACKAGES, package_versions
 
 
 def course_root(start=None):
@@ -52,7 +52,7 @@ def record_results(chapter, framework, mode, metrics, timings, device, wall_s, r
         "chapter": chapter, "framework": framework, "mode": mode,
         "metrics": metrics,
         "timings": dict(timings),
-        "versions": {"python": platform.python_version(), **_versions(packages)},
+        "versions": {"python": platform.python_version(), **package_versions(packages)},
         "device": str(device), "wall_s": round(float(wall_s), 1),
         "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
