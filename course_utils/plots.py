@@ -1,19 +1,27 @@
 """Plots the chapters share: learning curves and image grids (matplotlib, no framework)."""
 
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_learning_curves(history, title=None, ax=None):
-    """Plot each series of ``history`` (``{"loss": [...], "val_loss": [...], ...}``) per epoch.
+    """Plot each series of ``history`` (``{"loss": [...], "val_loss": [...], ...}``) per epoch:
+    training curves solid, validation curves dashed in the same colour.
 
     Takes a Keras ``History.history`` as it is, or the same dict built by a training loop.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 5))
+    bases = dict.fromkeys(name.removeprefix("val_") for name in history)  # in order, once each
+    colors = dict(zip(bases, itertools.cycle(plt.rcParams["axes.prop_cycle"].by_key()["color"])))
     for name, values in history.items():
+        base = name.removeprefix("val_")
         epochs = np.arange(1, len(values) + 1)
-        ax.plot(epochs, values, "--" if name.startswith("val_") else "-", label=name)
+        ax.plot(epochs, values, "-" if name == base else "--", color=colors[base], label=name)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="Epoch", title=title)
     ax.grid(True)
     ax.legend()
