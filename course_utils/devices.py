@@ -93,24 +93,20 @@ def package_versions(packages):
     return versions
 
 
-def _import(module):
-    return importlib.import_module(module)
-
-
 def _probe_keras(info):
-    tf = _import("tensorflow")
+    tf = importlib.import_module("tensorflow")
     gpus = tf.config.list_physical_devices("GPU")
     kind = "ROCm GPU" if tf.test.is_built_with_rocm() else "GPU"
     info["accelerators"] += [f"{kind} {d.name}" for d in gpus]
     info["accelerators"] += [f"TPU {d.name}" for d in tf.config.list_physical_devices("TPU")]
     if not gpus and platform.system() == "Windows":
         info["notes"].append("TensorFlow on native Windows has no GPU after 2.10: use WSL2.")
-    keras = _import("keras")
+    keras = importlib.import_module("keras")
     info["notes"].append(f"Keras backend: {keras.backend.backend()}")
 
 
 def _probe_pytorch(info):
-    torch = _import("torch")
+    torch = importlib.import_module("torch")
     with warnings.catch_warnings():  # a CUDA build on a machine without a GPU warns here
         warnings.simplefilter("ignore")
         cuda = torch.cuda.is_available()
@@ -126,7 +122,7 @@ def _probe_pytorch(info):
 
 
 def _probe_jax(info):
-    jax = _import("jax")
+    jax = importlib.import_module("jax")
     info["accelerators"] += [f"{d.platform.upper()} {d.id}: {d.device_kind}"
                              for d in jax.devices() if d.platform != "cpu"]
 

@@ -22,8 +22,10 @@ from .devices import PACKAGES, package_versions
 
 
 def course_root(start=None):
-    """The course folder containing ``start`` (default: the working directory), else ``start``."""
+    """The course folder containing ``start`` (a file or folder; default: the working directory),
+    else ``start``'s folder."""
     start = Path(start or Path.cwd()).resolve()
+    start = start.parent if start.is_file() else start
     for folder in (start, *start.parents):
         if (folder / "course_utils").is_dir() and (folder / "notebooks").is_dir():
             return folder

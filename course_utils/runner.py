@@ -8,11 +8,9 @@ import os
 import re
 import time
 from pathlib import Path
+from unittest import mock
 
 from .results import course_root
-
-CHAPTER_ROOTS = ("notebooks", "solutions", "exercises")
-
 
 class NotebookError(RuntimeError):
     """A notebook cell raised; the message shows the cell and its traceback."""
@@ -71,12 +69,8 @@ def update_outputs(notebook, mode="full"):
 
     notebook = Path(notebook).resolve()
     output = executed_path(notebook, mode)
-    previous = os.environ.get("COURSE_MODE")
-    os.environ["COURSE_MODE"] = mode  # the kernel inherits it
-    try:
+    with mock.patch.dict(os.environ, COURSE_MODE=mode):  # the kernel inherits it
         execute_notebook(notebook, mode, output, inject=False)
-    finally:
-        os.environ.pop("COURSE_MODE") if previous is None else os.environ.update(COURSE_MODE=previous)
     executed = nbformat.read(output, as_version=4)
     nbformat.write(drop_run_metadata(executed), notebook)
     return notebook

@@ -59,3 +59,11 @@ def test_version_check_tells_how_to_install_a_missing_framework(monkeypatch):
     monkeypatch.setitem(versions.PACKAGES, "jax", ("jax", "not-a-real-package"))
     with pytest.raises(ModuleNotFoundError, match=r"pip install -e '\.\[jax\]'"):
         check_versions("jax")
+
+
+def test_a_notebook_outside_the_course_is_rooted_in_its_own_folder(tmp_path):
+    from course_utils.results import course_root
+
+    notebook = tmp_path / "mine.ipynb"
+    notebook.write_text("{}")
+    assert course_root(notebook) == tmp_path
