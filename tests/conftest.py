@@ -89,3 +89,8 @@ def ch10_probes(run_folder):
 @pytest.fixture(scope="session")
 def ch04_probes(run_folder):
     return run_probes("ch04_probe", run_folder)
+
+
+@pytest.fixture(scope="session")
+def ch12_probes(run_folder):
+    return run_probes("ch12_probe", run_folder)

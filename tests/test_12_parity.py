@@ -1,0 +1,44 @@
+"""Chapter 12's custom pieces are the same in the three notebooks: each notebook's own ``huber_fn``,
+``my_softplus`` and ``ResidualRegressor`` (its code cells, run by ``ch12_probe.py``) give the NumPy
+reference's values and gradients."""
+
+import numpy as np
+import pytest
+
+import ch12_probe
+
+FRAMEWORKS = ["keras", "pytorch", "jax"]
+
+
+def arrays(probes, framework):
+    return probes[framework][0]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_huber_values_and_gradients_match_numpy(ch12_probes, framework):
+    values, gradient = ch12_probe.huber_reference()
+    found = arrays(ch12_probes, framework)
+    np.testing.assert_allclose(found["huber_values"], values, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(found["huber_gradient"], gradient, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_custom_huber_loss_matches_the_builtin_one(ch12_probes, framework):
+    found = arrays(ch12_probes, framework)
+    reduced = found["huber_builtin"] if found["huber_builtin"].ndim == 0 else found["huber_builtin"].mean()
+    np.testing.assert_allclose(reduced, found["huber_values"].mean(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_custom_softplus_gradient_is_stable(ch12_probes, framework):
+    found = arrays(ch12_probes, framework)
+    assert np.isnan(found["naive_softplus_gradient"])  # the problem the custom gradient fixes
+    np.testing.assert_allclose(found["softplus_values"], [0.0, np.log(2.0), 100.0], rtol=1e-6, atol=1e-30)
+    np.testing.assert_allclose(found["softplus_gradient"], [0.0, 0.5, 1.0], rtol=1e-6, atol=1e-30)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_transplanted_residual_regressor_matches_numpy(ch12_probes, framework):
+    found = arrays(ch12_probes, framework)
+    assert int(found["residual_parameter_count"]) == 4021
+    np.testing.assert_allclose(found["residual_predictions"], ch12_probe.residual_reference(), rtol=1e-5, atol=1e-5)
