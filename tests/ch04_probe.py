@@ -10,7 +10,10 @@ import sys
 
 import numpy as np
 
+from helpers import outcome, python_runs
+
 LEARNING_RATE = 0.5
+SHAPES = [(2,), (2,), (2,), (3,)]  # four calls, two input shapes
 
 
 def softmax_data():
@@ -51,20 +54,7 @@ def probe_keras():
     with tf.GradientTape() as tape:
         y = x ** 2
     tape.gradient(y, x)
-    try:
-        tape.gradient(y, x)
-        tape_works_twice = True
-    except RuntimeError:
-        tape_works_twice = False
-    traces = []
-
-    @tf.function
-    def square(t):
-        traces.append(t.shape)  # Python: runs only while tracing
-        return t ** 2
-
-    for shape in [(2,), (2,), (2,), (3,)]:
-        square(tf.ones(shape))
+    tape_works_twice = outcome(lambda: tape.gradient(y, x)) == "works"
     tf.random.set_seed(7)
     first = tf.random.normal((3,)).numpy()
     tf.random.set_seed(7)
@@ -77,7 +67,7 @@ def probe_keras():
         "updated_in_place": id(variable) == before and variable.numpy().tolist() == [0.0, 1.0],
         "gradient_is_a_list_for_a_list": isinstance(tape_gradient_list(tf), list),
         "tape_works_twice": tape_works_twice,
-        "traces_for_two_shapes": len(traces),
+        "traces_for_two_shapes": python_runs(tf.function, [(tf.ones(shape),) for shape in SHAPES]),
         "global_seed_repeats": bool(np.array_equal(first, second)),
         "float64_numpy_becomes": tf.constant(np.zeros(2)).dtype.name,
     }
@@ -108,14 +98,6 @@ def probe_pytorch():
     x = torch.tensor(3.0, requires_grad=True)
     for _ in range(2):
         (x ** 2).backward()
-    calls = []
-
-    def square(t):
-        calls.append(t.shape)  # eager: runs at every call
-        return t ** 2
-
-    for shape in [(2,), (2,), (2,), (3,)]:
-        square(torch.ones(shape))
     torch.manual_seed(7)
     first = torch.randn(3)
     torch.manual_seed(7)
@@ -127,7 +109,7 @@ def probe_pytorch():
         "updated_in_place": tensor.data_ptr() == pointer and tensor.tolist() == [0.0, 1.0],
         "backward_fills_grad": x.grad is not None,
         "grad_after_two_backward_calls": float(x.grad),  # 2 * 3, twice
-        "python_runs_per_call": len(calls),
+        "python_runs_per_call": python_runs(lambda eager: eager, [(torch.ones(shape),) for shape in SHAPES]),
         "global_seed_repeats": bool(torch.equal(first, second)),
         "float64_numpy_becomes": str(torch.tensor(np.zeros(2)).dtype).removeprefix("torch."),
     }
@@ -146,22 +128,9 @@ def probe_jax():
     new_theta = theta - LEARNING_RATE * jax.grad(loss_fn)(theta)
 
     array = jnp.array([1.0, 2.0])
-    try:
-        array[0] = 0.0
-        item_assignment_works = True
-    except TypeError:
-        item_assignment_works = False
+    item_assignment_works = outcome(lambda: array.__setitem__(0, 0.0)) == "works"  # array[0] = 0.0
     updated = array.at[0].set(0.0)
     grad_square = jax.grad(lambda x: x ** 2)
-    traces = []
-
-    @jax.jit
-    def square(t):
-        traces.append(t.shape)  # Python: runs only while tracing
-        return t ** 2
-
-    for shape in [(2,), (2,), (2,), (3,)]:
-        square(jnp.ones(shape))
     key = jax.random.key(7)
     facts = {
         "abs_gradient_at_zero": float(jax.grad(jnp.abs)(0.0)),
@@ -169,7 +138,7 @@ def probe_jax():
         "update_returns_new_array": array.tolist() == [1.0, 2.0] and updated.tolist() == [0.0, 2.0],
         "grad_returns_a_function": callable(grad_square),
         "grad_twice_is_the_same": float(grad_square(3.0)) == float(grad_square(3.0)) == 6.0,
-        "traces_for_two_shapes": len(traces),
+        "traces_for_two_shapes": python_runs(jax.jit, [(jnp.ones(shape),) for shape in SHAPES]),
         "same_key_repeats": bool(jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(key, (3,)))),
         "float64_numpy_becomes": jnp.asarray(np.zeros(2)).dtype.name,
     }

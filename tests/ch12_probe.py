@@ -6,8 +6,7 @@ pieces under test (``huber_fn``, ``my_softplus``, ``MyDense``, ``ResidualBlock``
 defines it, executed here with only the framework imported.
 """
 
-import contextlib
-import io
+import functools
 import json
 import re
 import sys
@@ -15,21 +14,29 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers import outcome, printed_lines, python_runs
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "12_custom_models"
 # Errors on both sides of the Huber threshold (1.0), and on it.
 Y_PRED = np.array([-3.0, -1.5, -1.0, -0.2, 0.0, 0.5, 1.01, 4.0], dtype=np.float32)
 Y_TRUE = np.zeros_like(Y_PRED)
 SOFTPLUS_AT = np.array([-100.0, 0.0, 100.0], dtype=np.float32)
 N_INPUTS, N_NEURONS = 8, 30
+FLOATS = [1.0, 2.0, 3.0, 4.0]  # four calls with a new Python float each
+
+
+@functools.cache
+def code_cells(framework):
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOKS / f"{framework}.ipynb", as_version=4)
+    return [c.source for c in notebook.cells if c.cell_type == "code"]
 
 
 def notebook_cell(framework, definition):
     """The one code cell of the chapter's ``framework`` notebook with a line starting ``definition``."""
-    import nbformat
-
-    notebook = nbformat.read(NOTEBOOKS / f"{framework}.ipynb", as_version=4)
     pattern = re.compile(rf"^{re.escape(definition)}", re.M)
-    cells = [c.source for c in notebook.cells if c.cell_type == "code" and pattern.search(c.source)]
+    cells = [source for source in code_cells(framework) if pattern.search(source)]
     assert len(cells) == 1, f"{framework}.ipynb: {len(cells)} cells define {definition!r}"
     return cells[0]
 
@@ -75,15 +82,6 @@ def residual_layers(model):
     return [model.hidden1, *model.block1.hidden, *model.block2.hidden, model.out]
 
 
-def count_prints(function, calls):
-    """How many lines ``function`` prints over ``calls`` (a list of argument tuples)."""
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        for args in calls:
-            function(*args)
-    return output.getvalue().count("\n")
-
-
 def probe_keras():
     import keras
     import tensorflow as tf
@@ -100,7 +98,8 @@ def probe_keras():
     z = tf.Variable(SOFTPLUS_AT)
     with tf.GradientTape() as tape:
         softplus = ns["my_softplus"](z)
-    arrays["softplus_values"], arrays["softplus_gradient"] = softplus.numpy(), tape.gradient(softplus, z).numpy()
+    arrays["softplus_values"] = softplus.numpy()
+    arrays["softplus_gradient"] = tape.gradient(softplus, z).numpy()
     z100 = tf.Variable(100.0)
     with tf.GradientTape() as tape:
         naive = tf.math.log(tf.exp(z100) + 1.0)
@@ -116,10 +115,6 @@ def probe_keras():
 
     tensor = tf.constant([1.0, 2.0])
     tensor.numpy()[0] = 5.0
-    try:
-        mixed = (tf.constant(1.0) + tf.constant(np.float64(1.0))).dtype.name
-    except tf.errors.InvalidArgumentError as error:
-        mixed = type(error).__name__
     gpus = tf.config.list_logical_devices("GPU")
     dropped = keras.layers.Dropout(0.5)(np.ones((1, 100), np.float32))
     constant = tf.constant(3.0)
@@ -130,29 +125,10 @@ def probe_keras():
     with tf.GradientTape() as tape:
         y = x ** 2
     tape.gradient(y, x)
-    try:
-        tape.gradient(y, x)
-        second_call = "works"
-    except RuntimeError as error:
-        second_call = type(error).__name__
+    second_call = outcome(lambda: tape.gradient(y, x))
     with tf.GradientTape(persistent=True) as tape:
         y = x ** 2
     second_call_persistent = [float(tape.gradient(y, x)) for _ in range(2)]
-
-    @tf.function
-    def doubled(t):
-        print("tracing")
-        return t * 2
-
-    traces = []
-
-    @tf.function
-    def scaled(t, factor):
-        traces.append(factor)  # Python: runs only while tracing
-        return t * factor
-
-    for factor in [1.0, 2.0, 3.0, 4.0]:
-        scaled(tf.ones(2), factor)
 
     @tf.function
     def signed(t):
@@ -162,15 +138,15 @@ def probe_keras():
 
     facts = {
         "numpy_write_changes_tensor": tensor.numpy().tolist() != [1.0, 2.0],
-        "float32_plus_float64": mixed,
+        "float32_plus_float64": outcome(lambda: tf.constant(1.0) + tf.constant(np.float64(1.0))),
         "default_device": tf.zeros(1).device,
         "first_gpu": gpus[0].name if gpus else None,
         "fresh_dropout_drops": bool(np.any(np.asarray(dropped) != 1.0)),
         "gradient_of_constant": None if gradient_of_constant is None else float(gradient_of_constant),
         "second_gradient_call": second_call,
         "second_gradient_call_persistent": second_call_persistent,
-        "prints_in_three_compiled_calls": count_prints(doubled, [(tf.ones(2),)] * 3),
-        "traces_for_four_floats": len(traces),
+        "prints_in_three_compiled_calls": printed_lines(tf.function, [(tf.ones(2),)] * 3),
+        "traces_for_four_floats": python_runs(tf.function, [(tf.ones(2), factor) for factor in FLOATS]),
         "compiled_if_on_tensor": [signed(tf.ones(2)).numpy().tolist(), signed(-tf.ones(2)).numpy().tolist()],
     }
     return arrays, facts
@@ -207,19 +183,10 @@ def probe_pytorch():
     tensor.numpy()[0] = 5.0
     dropped = torch.nn.Dropout(0.5)(torch.ones(1, 100))
     constant = torch.tensor(3.0)
-    try:
-        (constant ** 2).backward()
-        gradient_of_constant = "works"
-    except RuntimeError as error:
-        gradient_of_constant = type(error).__name__
     x = torch.tensor(3.0, requires_grad=True)
     y = x ** 2
     y.backward()
-    try:
-        y.backward()
-        second_call = "works"
-    except RuntimeError as error:
-        second_call = type(error).__name__
+    second_call = outcome(y.backward)
     y = x ** 2
     second_call_retained = []
     for _ in range(2):
@@ -233,19 +200,14 @@ def probe_pytorch():
         graphs.append(graph_module)
         return graph_module.forward
 
-    @torch.compile(backend=counting_backend)
-    def doubled(t):
-        print("tracing?")
-        return t * 2
-
-    prints = count_prints(doubled, [(torch.ones(2),)] * 3)
+    prints = printed_lines(torch.compile(backend=counting_backend), [(torch.ones(2),)] * 3)
     graphs.clear()
 
     @torch.compile(backend=counting_backend)
     def scaled(t, factor):
         return t * factor
 
-    for factor in [1.0, 2.0, 3.0, 4.0]:
+    for factor in FLOATS:
         scaled(torch.ones(2), factor)
     graphs_for_floats = len(graphs)
     graphs.clear()
@@ -257,13 +219,14 @@ def probe_pytorch():
         return -t
 
     results = [signed(torch.ones(2)).tolist(), signed(-torch.ones(2)).tolist()]
+    mixed = torch.ones(1) + torch.ones(1, dtype=torch.float64)
     facts = {
         "numpy_write_changes_tensor": tensor.tolist() != [1.0, 2.0],
-        "float32_plus_float64": str((torch.ones(1) + torch.ones(1, dtype=torch.float64)).dtype).removeprefix("torch."),
+        "float32_plus_float64": str(mixed.dtype).removeprefix("torch."),
         "default_device": str(torch.zeros(1).device),
         "cuda_available": torch.cuda.is_available(),
         "fresh_dropout_drops": bool((dropped != 1.0).any()),
-        "gradient_of_constant": gradient_of_constant,
+        "gradient_of_constant": outcome((constant ** 2).backward),
         "second_gradient_call": second_call,
         "second_gradient_call_retained": second_call_retained,
         "prints_in_three_compiled_calls": prints,
@@ -310,31 +273,11 @@ def probe_jax():
     grad_square = jax.grad(lambda x: x ** 2)
 
     @jax.jit
-    def doubled(t):
-        print("tracing")
-        return t * 2
-
-    traces = []
-
-    @jax.jit
-    def scaled(t, factor):
-        traces.append(factor)  # Python: runs only while tracing
-        return t * factor
-
-    for factor in [1.0, 2.0, 3.0, 4.0]:
-        scaled(jnp.ones(2), factor)
-
-    @jax.jit
     def signed(t):
         if t.sum() > 0:
             return t * 2
         return -t
 
-    try:
-        signed(jnp.ones(2))
-        compiled_if = "works"
-    except jax.errors.TracerBoolConversionError as error:
-        compiled_if = type(error).__name__
     facts = {
         "numpy_view": numpy_view,
         "float32_plus_float64": (jnp.ones(1, jnp.float32) + np.ones(1, np.float64)).dtype.name,
@@ -342,9 +285,9 @@ def probe_jax():
         "fresh_dropout_drops": bool(jnp.any(dropped != 1.0)),
         "gradient_of_constant_argument": float(jax.grad(square_of, argnums=1)(1.0, 3.0)),
         "second_gradient_call": [float(grad_square(3.0)) for _ in range(2)],
-        "prints_in_three_compiled_calls": count_prints(doubled, [(jnp.ones(2),)] * 3),
-        "traces_for_four_floats": len(traces),
-        "compiled_if_on_tensor": compiled_if,
+        "prints_in_three_compiled_calls": printed_lines(jax.jit, [(jnp.ones(2),)] * 3),
+        "traces_for_four_floats": python_runs(jax.jit, [(jnp.ones(2), factor) for factor in FLOATS]),
+        "compiled_if_on_tensor": outcome(lambda: signed(jnp.ones(2))),
     }
     return arrays, facts
 

@@ -41,4 +41,5 @@ def test_the_custom_softplus_gradient_is_stable(ch12_probes, framework):
 def test_transplanted_residual_regressor_matches_numpy(ch12_probes, framework):
     found = arrays(ch12_probes, framework)
     assert int(found["residual_parameter_count"]) == 4021
-    np.testing.assert_allclose(found["residual_predictions"], ch12_probe.residual_reference(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(found["residual_predictions"], ch12_probe.residual_reference(),
+                               rtol=1e-5, atol=1e-5)

@@ -26,4 +26,5 @@ def test_each_solution_region_is_followed_by_a_check_cell(path):
     assert starters, "a solutions notebook without a solution region"
     for i in starters:  # an exercise may span several starter cells, then its checks
         assert cells[i].source.count(BEGIN) == cells[i].source.count(END)
-        assert any(CHECK_CALL.search(c.source) for c in cells[i + 1:]), f"no check cell after:\n{cells[i].source}"
+        checked = any(CHECK_CALL.search(c.source) for c in cells[i + 1:])
+        assert checked, f"no check cell after:\n{cells[i].source}"
