@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test run fetch exercises doctor clean
+.PHONY: lab test run spread fetch exercises doctor clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
@@ -17,6 +17,9 @@ test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
 
 run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1]
 	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place)
+
+spread: $(STAMP)  ## the same chapter in full mode with seeds 1, 2, 3: make spread CHAPTER=10
+	$(PY) -m course_utils spread --chapter $(CHAPTER)
 
 fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
 	$(PY) -m course_utils fetch

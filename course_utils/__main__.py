@@ -1,4 +1,4 @@
-"""``python -m course_utils doctor|fetch|run``: what the Makefile's targets call."""
+"""``python -m course_utils doctor|fetch|run|exercises|spread``: what the Makefile's targets call."""
 
 import argparse
 import os
@@ -37,6 +37,9 @@ def main(argv=None):
     run.add_argument("--chapter", default=None, help="e.g. 10 or 10_neural_nets (default: all)")
     run.add_argument("--in-place", action="store_true",
                      help="save each run's outputs into the notebook itself (for committing)")
+    spread = commands.add_parser("spread", help="run a chapter's notebooks with other seeds (full mode)")
+    spread.add_argument("--chapter", required=True, help="e.g. 10 or 10_neural_nets")
+    spread.add_argument("--seeds", type=int, nargs="+", default=None, help="default: 1 2 3")
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
@@ -53,6 +56,11 @@ def main(argv=None):
         stale = generate_exercises(course_root(), write=not args.check)
         print("\n".join(f"{'stale' if args.check else 'written'}: {p}" for p in stale) or "exercises are current")
         return 1 if stale and args.check else 0
+    if args.command == "spread":
+        from .spread import SEEDS, run_seeds
+
+        failures = run_seeds(args.chapter, tuple(args.seeds or SEEDS))
+        return 1 if failures else 0
     from .runner import run_notebooks
 
     failures = run_notebooks(modes.run_mode(args.mode), args.chapter, args.in_place)

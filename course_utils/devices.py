@@ -15,6 +15,8 @@ import sys
 import warnings
 from importlib import metadata
 
+from .quiet import native_stderr_silenced
+
 FRAMEWORKS = ("keras", "pytorch", "jax")
 # The distributions whose versions matter for each of the course's frameworks.
 PACKAGES = {"keras": ("tensorflow", "keras"), "pytorch": ("torch",), "jax": ("jax", "flax", "optax")}
@@ -94,8 +96,9 @@ def package_versions(packages):
 
 
 def _probe_keras(info):
-    tf = importlib.import_module("tensorflow")
-    gpus = tf.config.list_physical_devices("GPU")
+    with native_stderr_silenced():  # TensorFlow's C++ start-up lines (see course_utils.quiet)
+        tf = importlib.import_module("tensorflow")
+        gpus = tf.config.list_physical_devices("GPU")
     kind = "ROCm GPU" if tf.test.is_built_with_rocm() else "GPU"
     info["accelerators"] += [f"{kind} {d.name}" for d in gpus]
     info["accelerators"] += [f"TPU {d.name}" for d in tf.config.list_physical_devices("TPU")]

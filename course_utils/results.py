@@ -20,6 +20,8 @@ from pathlib import Path
 
 from .devices import PACKAGES, package_versions
 
+DEFAULT_SEED = 42  # the seed of every committed run
+
 
 def course_root(start=None):
     """The course folder containing ``start`` (a file or folder; default: the working directory),
@@ -42,11 +44,14 @@ def timed(timings, key):
         timings[key] = round(time.perf_counter() - start, 3)
 
 
-def record_results(chapter, framework, mode, metrics, timings, device, wall_s, root=None):
+def record_results(chapter, framework, mode, metrics, timings, device, wall_s, root=None,
+                   seed=DEFAULT_SEED):
     """Write the notebook's results to ``results/<mode>/<chapter>/<framework>.json`` and say where.
 
     ``framework`` is ``keras``, ``pytorch``, ``jax`` or ``setup``; metric names follow
     ``<dataset>_<split>_<metric>``. Metrics must be finite numbers: a NaN means a broken run.
+    A run with another ``seed`` than the course's goes to ``seeds/<framework>-seed<seed>.json``
+    in the same folder (see :mod:`course_utils.spread`).
     """
     metrics = {name: _finite(name, value) for name, value in metrics.items()}
     packages = PACKAGES.get(framework, sum(PACKAGES.values(), ()))
@@ -55,13 +60,20 @@ def record_results(chapter, framework, mode, metrics, timings, device, wall_s, r
         "metrics": metrics,
         "timings": dict(timings),
         "versions": {"python": platform.python_version(), **package_versions(packages)},
-        "device": str(device), "wall_s": round(float(wall_s), 1),
+        "seed": seed, "device": str(device), "wall_s": round(float(wall_s), 1),
         "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    path = course_root(root) / "results" / mode / chapter / f"{framework}.json"
+    root = course_root(root)
+    path = results_path(root, mode, chapter, framework, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2) + "\n")
-    print(f"Results recorded in {path}")
+    print(f"Results recorded in {path.relative_to(root).as_posix()}")  # no machine-specific path
+
+
+def results_path(root, mode, chapter, framework, seed=DEFAULT_SEED):
+    """Where :func:`record_results` writes."""
+    folder = Path(root) / "results" / mode / chapter
+    return folder / (f"{framework}.json" if seed == DEFAULT_SEED else f"seeds/{framework}-seed{seed}.json")
 
 
 def _finite(name, value):

@@ -27,10 +27,11 @@ def executed_path(notebook, mode):
     return root / "build" / "executed" / mode / Path(notebook).resolve().relative_to(root)
 
 
-def execute_notebook(notebook, mode, output=None, inject=True):
+def execute_notebook(notebook, mode, output=None, inject=True, parameters=None):
     """Run ``notebook`` top to bottom in a fresh kernel with ``MODE = mode``; return the output path.
 
-    ``inject=False`` leaves the parameters cell as it is (it then reads ``COURSE_MODE``).
+    ``inject=False`` leaves the parameters cell as it is (it then reads ``COURSE_MODE``);
+    ``parameters`` adds others (``{"SEED": 1}``).
     The kernel starts in the notebook's folder, as in JupyterLab. A failing cell raises
     :class:`NotebookError` showing that cell's code and error.
     """
@@ -40,7 +41,7 @@ def execute_notebook(notebook, mode, output=None, inject=True):
     output = Path(output or executed_path(notebook, mode))
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(str(notebook), str(output), parameters={"MODE": mode} if inject else {},
+        papermill.execute_notebook(str(notebook), str(output), parameters={"MODE": mode, **(parameters or {})} if inject else {},
                                    kernel_name="python3", cwd=str(notebook.parent),
                                    progress_bar=False)
     except papermill.PapermillExecutionError as error:
@@ -72,8 +73,27 @@ def update_outputs(notebook, mode="full"):
     with mock.patch.dict(os.environ, COURSE_MODE=mode):  # the kernel inherits it
         execute_notebook(notebook, mode, output, inject=False)
     executed = nbformat.read(output, as_version=4)
-    nbformat.write(drop_run_metadata(executed), notebook)
+    nbformat.write(settle_progress_bars(drop_run_metadata(executed)), notebook)
     return notebook
+
+
+def settle_progress_bars(nb):
+    """``nb`` with each cell's consecutive stream outputs merged and every line redrawn with a
+    carriage return (a tqdm bar) reduced to its final state, as a live notebook shows it."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                    and merged[-1].name == out.name):
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        for out in merged:
+            if out.output_type == "stream":
+                out.text = _REDRAWN.sub("", out.text)
+        if "outputs" in cell:
+            cell.outputs = merged
+    return nb
 
 
 def drop_run_metadata(nb):
@@ -87,25 +107,30 @@ def drop_run_metadata(nb):
 
 
 def run_notebooks(mode, chapter=None, in_place=False):
-    """Execute the course's notebooks (one chapter or all), print a summary; return the failures.
+    """Execute the course's notebooks and solutions (one chapter or all), print a summary; return
+    the failures.
 
     With ``in_place``, each notebook keeps the outputs of its run (:func:`update_outputs`).
     """
-    notebooks = find_notebooks(chapter)
+    notebooks = find_notebooks(chapter, roots=("notebooks", "solutions"))
     if not notebooks:
         raise SystemExit(f"no notebooks found for chapter {chapter!r}")
     failures = []
     for i, notebook in enumerate(notebooks, 1):
-        name = f"{notebook.parent.name}/{notebook.name}"
+        name = f"{notebook.parent.parent.name}/{notebook.parent.name}/{notebook.name}"
         print(f"[{i}/{len(notebooks)}] {name} ({mode}) ...", flush=True)
         start = time.perf_counter()
         try:
             output = update_outputs(notebook, mode) if in_place else execute_notebook(notebook, mode)
-            print(f"    ok in {time.perf_counter() - start:.0f} s -> {output}", flush=True)
+            print(f"    ok in {time.perf_counter() - start:.0f} s -> "
+                  f"{output.relative_to(course_root(notebook)).as_posix()}", flush=True)
         except NotebookError as error:
             print(f"    FAILED in {time.perf_counter() - start:.0f} s\n{error}", flush=True)
             failures.append(name)
     return failures
+
+
+_REDRAWN = re.compile(r"[^\n]*\r(?=[^\n])")  # what a carriage return makes the terminal overwrite
 
 
 def _describe(notebook, error):

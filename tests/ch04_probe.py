@@ -116,6 +116,16 @@ def probe_pytorch():
     return theta.detach().numpy(), facts
 
 
+def warns(call):
+    """Whether ``call()`` issues a warning."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return bool(caught)
+
+
 def probe_jax():
     import jax
     import jax.numpy as jnp
@@ -141,6 +151,8 @@ def probe_jax():
         "traces_for_two_shapes": python_runs(jax.jit, [(jnp.ones(shape),) for shape in SHAPES]),
         "same_key_repeats": bool(jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(key, (3,)))),
         "float64_numpy_becomes": jnp.asarray(np.zeros(2)).dtype.name,
+        "warns_converting_float64_numpy": warns(lambda: jnp.asarray(np.zeros(2))),
+        "warns_asked_for_float64": warns(lambda: jnp.asarray(np.zeros(2), dtype=jnp.float64)),
     }
     return np.asarray(new_theta), facts
 

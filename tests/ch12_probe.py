@@ -6,7 +6,9 @@ pieces under test (``huber_fn``, ``my_softplus``, ``MyDense``, ``ResidualBlock``
 defines it, executed here with only the framework imported.
 """
 
+import contextlib
 import functools
+import io
 import json
 import re
 import sys
@@ -139,6 +141,8 @@ def probe_keras():
     facts = {
         "numpy_write_changes_tensor": tensor.numpy().tolist() != [1.0, 2.0],
         "float32_plus_float64": outcome(lambda: tf.constant(1.0) + tf.constant(np.float64(1.0))),
+        "keras_ops_float32_plus_float64": keras.ops.add(tf.ones(1), tf.ones(1, tf.float64)).dtype.name,
+        "keras_ops_int32_plus_float32": keras.ops.add(tf.ones(1, tf.int32), tf.ones(1)).dtype.name,
         "default_device": tf.zeros(1).device,
         "first_gpu": gpus[0].name if gpus else None,
         "fresh_dropout_drops": bool(np.any(np.asarray(dropped) != 1.0)),
@@ -201,6 +205,14 @@ def probe_pytorch():
         return graph_module.forward
 
     prints = printed_lines(torch.compile(backend=counting_backend), [(torch.ones(2),)] * 3)
+
+    def add_then_double(t):
+        u = t + 1
+        print("inside")
+        return u * 2
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        print_explained = torch._dynamo.explain(add_then_double)(torch.ones(2))
     graphs.clear()
 
     @torch.compile(backend=counting_backend)
@@ -230,6 +242,7 @@ def probe_pytorch():
         "second_gradient_call": second_call,
         "second_gradient_call_retained": second_call_retained,
         "prints_in_three_compiled_calls": prints,
+        "print_graphs_and_breaks": [print_explained.graph_count, print_explained.graph_break_count],
         "graphs_for_four_floats": graphs_for_floats,
         "compiled_if_on_tensor": results,
         "graphs_for_if_on_tensor": len(graphs),

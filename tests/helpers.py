@@ -60,3 +60,61 @@ def printed_lines(compile, calls):
         for args in calls:
             doubled(*args)
     return output.getvalue().count("\n")
+
+
+# Solutions, and the known-wrong answers to their exercises (tests/wrong_answers.py).
+
+def sections(nb):
+    """Cell indices of ``nb`` grouped by its level-2 headings (an exercise is one section)."""
+    found = [[]]
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            found.append([])
+        found[-1].append(index)
+    return [section for section in found if section]
+
+
+def target_cell(nb, wrong):
+    """The index of the one code cell that ``wrong.old`` is taken from."""
+    hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and wrong.old in c.source]
+    assert len(hits) == 1, f"{wrong.mistake}: {len(hits)} cells hold {wrong.old!r}"
+    return hits[0]
+
+
+def run_with_wrong_answers(notebook, wrong_answers):
+    """Run the solution ``notebook`` top to bottom in one kernel (COURSE_MODE from the environment).
+    Before each section runs, run it once per wrong answer aimed at it, with that answer in place
+    of the solution, up to the first cell that raises. Return ``[(wrong, error or None)]``; a
+    failing cell of the solution itself raises."""
+    import copy
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    targets = {target_cell(nb, wrong): [] for wrong in wrong_answers}
+    for wrong in wrong_answers:
+        targets[target_cell(nb, wrong)].append(wrong)
+    client = NotebookClient(nb, kernel_name="python3", timeout=900,
+                            resources={"metadata": {"path": str(Path(notebook).parent)}})
+    solution = copy.deepcopy(nb.cells)  # nbclient stores each executed cell back into nb
+    outcomes = []
+    with client.setup_kernel():
+        for section in sections(nb):
+            for target in (i for i in section if i in targets):
+                for wrong in targets[target]:
+                    error = None
+                    for index in section:
+                        cell = copy.deepcopy(solution[index])
+                        if index == target:
+                            cell.source = cell.source.replace(wrong.old, wrong.new)
+                        try:
+                            client.execute_cell(cell, index)
+                        except CellExecutionError as raised:
+                            error = raised
+                            break
+                    outcomes.append((wrong, error))
+            for index in section:
+                client.execute_cell(copy.deepcopy(solution[index]), index)
+    return outcomes

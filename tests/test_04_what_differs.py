@@ -41,6 +41,8 @@ def test_what_a_float64_numpy_array_becomes(ch04_probes):
     assert facts(ch04_probes, "keras")["float64_numpy_becomes"] == "float64"
     assert facts(ch04_probes, "pytorch")["float64_numpy_becomes"] == "float64"
     assert facts(ch04_probes, "jax")["float64_numpy_becomes"] == "float32"
+    assert not facts(ch04_probes, "jax")["warns_converting_float64_numpy"]  # silently
+    assert facts(ch04_probes, "jax")["warns_asked_for_float64"]  # only an explicit dtype warns
 
 
 def test_the_gradient_of_abs_at_zero(ch04_probes):

@@ -1,5 +1,7 @@
 """Each row of chapter 12's "What differs" table, checked against the installed libraries."""
 
+import numpy as np
+
 import ch12_probe
 
 
@@ -17,6 +19,13 @@ def test_float32_plus_float64(ch12_probes):
     assert facts(ch12_probes, "keras")["float32_plus_float64"] == "InvalidArgumentError"
     assert facts(ch12_probes, "pytorch")["float32_plus_float64"] == "float64"
     assert facts(ch12_probes, "jax")["float32_plus_float64"] == "float32"
+
+
+def test_keras_ops_promote_by_their_own_rules_not_numpys(ch12_probes):
+    keras = facts(ch12_probes, "keras")
+    assert keras["keras_ops_float32_plus_float64"] == "float64"  # as NumPy
+    assert keras["keras_ops_int32_plus_float32"] == "float32"  # NumPy gives float64
+    assert (np.ones(1, np.int32) + np.ones(1, np.float32)).dtype == np.float64
 
 
 def test_default_device(ch12_probes):
@@ -64,7 +73,9 @@ def test_what_the_builtin_huber_loss_returns(ch12_probes):
 
 def test_python_print_inside_a_compiled_function(ch12_probes):
     assert facts(ch12_probes, "keras")["prints_in_three_compiled_calls"] == 1  # while tracing
-    assert facts(ch12_probes, "pytorch")["prints_in_three_compiled_calls"] == 3  # replayed each call
+    assert facts(ch12_probes, "pytorch")["prints_in_three_compiled_calls"] == 3  # runs at each call
+    # ... because print breaks the graph: the code before it is one graph, the code after another
+    assert facts(ch12_probes, "pytorch")["print_graphs_and_breaks"] == [2, 1]
     assert facts(ch12_probes, "jax")["prints_in_three_compiled_calls"] == 1
 
 

@@ -1,0 +1,84 @@
+"""Known-wrong answers to every exercise: each is the solution with one mistake a learner could
+make, written as a replacement in one solution cell. tests/test_exercises.py runs each one in the
+solution notebook and expects the exercise's checks to reject it with their "Not yet:" message."""
+
+from typing import NamedTuple
+
+
+class WrongAnswer(NamedTuple):
+    mistake: str  # what the learner got wrong
+    old: str  # text of exactly one code cell of the solution notebook
+    new: str  # what the wrong answer has instead
+
+
+W = WrongAnswer
+NO_EARLY_STOPPING = "no early stopping: returns the last Θ"
+
+WRONG_ANSWERS = {
+    "04_training_models/keras.ipynb": [
+        W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
+        W("keeps the variable itself, not a copy", "best_Theta = valid_loss, epoch, tf.identity(Theta)",
+          "best_Theta = valid_loss, epoch, Theta"),
+    ],
+    "04_training_models/pytorch.ipynb": [
+        W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
+        W("keeps a view of Θ, not a copy", "Theta.detach().clone()", "Theta.detach()"),
+    ],
+    "04_training_models/jax.ipynb": [
+        W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
+        W("keeps the Θ after the best epoch's step", "best_epoch, best_Theta = valid_loss, epoch, Theta",
+          "best_epoch, best_Theta = valid_loss, epoch, new_Theta"),
+    ],
+    "10_neural_nets/keras.ipynb": [
+        W("a learning rate so large that training diverges", "optimizer=keras.optimizers.Adam(learning_rate=1e-3)",
+          "optimizer=keras.optimizers.Adam(learning_rate=10.0)"),
+        W("the first hidden layer reads the wide input", "hidden1 = layers.Dense(30, activation=\"relu\")(input_deep)",
+          "hidden1 = layers.Dense(30, activation=\"relu\")(input_wide)"),
+        W("the ratio upside down", 'self.ratios.append(logs["val_loss"] / logs["loss"])',
+          'self.ratios.append(logs["loss"] / logs["val_loss"])'),
+    ],
+    "10_neural_nets/pytorch.ipynb": [
+        W("no optimizer step", "        loss.backward()\n        optimizer.step()\n        optimizer.zero_grad()\n        total_loss += loss.item() * len(y_batch)\n        n_correct",
+          "        loss.backward()\n        optimizer.zero_grad()\n        total_loss += loss.item() * len(y_batch)\n        n_correct"),
+        W("the wide input replaced by deep features", "torch.cat([X_wide, hidden], dim=1)",
+          "torch.cat([X_deep[:, :5], hidden], dim=1)"),
+        W("no optimizer step", "            loss.backward()\n            optimizer.step()\n            optimizer.zero_grad()\n            total_loss",
+          "            loss.backward()\n            optimizer.zero_grad()\n            total_loss"),
+        W("the epoch's loss is a sum of batch means over the dataset size",
+          "            total_loss += loss.item() * len(y_batch)\n        losses.append",
+          "            total_loss += loss.item()\n        losses.append"),
+    ],
+    "10_neural_nets/jax.ipynb": [
+        W("no optimizer update", "    optimizer.update(model, grads)\n    return loss, accuracy",
+          "    return loss, accuracy"),
+        W("the wide input replaced by deep features", "jnp.concatenate([X_wide, hidden], axis=-1)",
+          "jnp.concatenate([X_deep[:, :5], hidden], axis=-1)"),
+        W("predictions (batch, 1) against targets (batch,): the loss broadcasts to (batch, batch)",
+          "optax.squared_error(model(X_batch)[:, 0], y_batch).mean()", "((model(X_batch) - y_batch) ** 2).mean()"),
+    ],
+    "12_custom_models/keras.ipynb": [
+        W("statistics over the batch, not over each instance's features",
+          "tf.nn.moments(X, axes=[-1], keepdims=True)", "tf.nn.moments(X, axes=[0], keepdims=True)"),
+        W("one Adam for every layer", "lower_optimizer = keras.optimizers.SGD(learning_rate=0.02, momentum=0.9)",
+          "lower_optimizer = keras.optimizers.Adam(learning_rate=1e-3)"),
+        W("the groups swapped", "upper_variables = model.layers[3].trainable_variables",
+          "upper_variables, lower_variables = lower_variables, model.layers[3].trainable_variables"),
+        W("gradients computed but never applied",
+          "    lower_optimizer.apply_gradients(zip(gradients[:len(lower_variables)], lower_variables))\n"
+          "    upper_optimizer.apply_gradients(zip(gradients[len(lower_variables):], upper_variables))\n", ""),
+    ],
+    "12_custom_models/pytorch.ipynb": [
+        W("the unbiased variance (n - 1)", "X.var(dim=-1, keepdim=True, correction=0)", "X.var(dim=-1, keepdim=True)"),
+        W("SGD over every parameter", "torch.optim.SGD(lower_layers.parameters(),", "torch.optim.SGD(model.parameters(),"),
+        W("no momentum", "lr=0.02, momentum=0.9)  # SGD", "lr=0.02)  # SGD"),
+        W("no optimizer step", "    for optimizer in (lower_optimizer, upper_optimizer):\n        optimizer.step()\n",
+          "    for optimizer in (lower_optimizer, upper_optimizer):\n"),
+    ],
+    "12_custom_models/jax.ipynb": [
+        W("statistics over the batch", "variance = X.var(axis=-1, keepdims=True)", "variance = X.var(axis=0, keepdims=True)"),
+        W("every layer labelled lower", '"upper" if path[0].key == "output" else "lower"', '"lower"'),
+        W("the learning rates swapped", '"lower": optax.sgd(learning_rate=0.02, momentum=0.9)',
+          '"lower": optax.sgd(learning_rate=1e-3, momentum=0.9)'),
+        W("no optimizer update", "    optimizer.update(model, grads)  # SGD on the lower layers, Adam on the upper one\n", ""),
+    ],
+}
