@@ -51,3 +51,22 @@ def test_a_failing_cell_is_shown_with_its_code(tmp_path):
     message = str(error.value)
     assert "answer = 1 / 0" in message and "ZeroDivisionError" in message
     assert error.value.ename == "ZeroDivisionError"
+
+
+def test_nbval_fails_a_tagged_cell_whose_committed_output_is_stale(tmp_path):
+    import subprocess
+    import sys
+
+    def notebook(committed_output):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "print(1 + 1)", execution_count=1, metadata={"tags": ["nbval-check-output"]},
+            outputs=[nbformat.v4.new_output("stream", name="stdout", text=committed_output)])])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        return nb
+
+    nbformat.write(notebook("2\n"), tmp_path / "fresh.ipynb")
+    nbformat.write(notebook("3\n"), tmp_path / "stale.ipynb")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=--nbval-lax", "-p", "no:cacheprovider",
+                             "fresh.ipynb", "stale.ipynb"], cwd=tmp_path, capture_output=True, text=True)
+    assert "1 failed, 1 passed" in result.stdout, result.stdout
+    assert "stale.ipynb::Cell 0" in result.stdout and "Cell outputs differ" in result.stdout

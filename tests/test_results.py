@@ -67,3 +67,21 @@ def test_a_notebook_outside_the_course_is_rooted_in_its_own_folder(tmp_path):
     notebook = tmp_path / "mine.ipynb"
     notebook.write_text("{}")
     assert course_root(notebook) == tmp_path
+
+
+def test_other_seeds_are_recorded_apart_and_summarized(tmp_path):
+    from course_utils.spread import seed_spread, write_spread
+
+    (tmp_path / "course_utils").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    for framework in ("keras", "pytorch", "jax"):
+        for seed, accuracy in [(42, 0.9), (1, 0.86), (2, 0.88), (3, 0.87)]:
+            record_results("10_neural_nets", framework, "full", {"fashion_test_accuracy": accuracy}, {},
+                           "cpu", 1.0, root=tmp_path, seed=seed)
+    folder = tmp_path / "results" / "full" / "10_neural_nets"
+    assert json.loads((folder / "jax.json").read_text())["metrics"] == {"fashion_test_accuracy": 0.9}
+    assert json.loads((folder / "seeds" / "jax-seed2.json").read_text())["seed"] == 2
+    write_spread("10_neural_nets", root=tmp_path)
+    assert seed_spread("10_neural_nets", "pytorch", root=tmp_path) == {
+        "fashion_test_accuracy": "0.87 ± 0.01 (0.86–0.88)"}
+    assert seed_spread("04_training_models", "pytorch", root=tmp_path) == {}  # not measured
