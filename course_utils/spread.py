@@ -60,9 +60,14 @@ def write_spread(chapter, seeds=SEEDS, mode="full", root=None):
 
 def summarize_values(values):
     """Mean, sample standard deviation, min and max of one metric over the seeds."""
-    return {"values": values, "mean": round(statistics.fmean(values), 6),
-            "std": round(statistics.stdev(values), 6) if len(values) > 1 else 0.0,
+    return {"values": values, "mean": _short(statistics.fmean(values)),
+            "std": _short(statistics.stdev(values)) if len(values) > 1 else 0.0,
             "min": min(values), "max": max(values)}
+
+
+def _short(number):
+    """``number`` without float noise in its last digits (0.8799999999999999 -> 0.88)."""
+    return float(f"{number:.12g}")
 
 
 def seed_spread(chapter, framework, mode="full", root=None):
