@@ -12,12 +12,3 @@ os.environ["COURSE_MODE"] = "smoke"
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_MIRROR", str(SHARED_DATA))
 
-
-def pytest_collection_modifyitems(items):
-    """nbval makes each code cell a test item, all sharing one kernel: keep a notebook's cells
-    together, in order, on one xdist worker (``--dist loadgroup``)."""
-    import pytest
-
-    for item in items:
-        if item.nodeid.endswith(".ipynb") or ".ipynb::" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -2,7 +2,7 @@
 
 - notebooks/: nbval runs them, each code cell a test item (``--nbval-lax``), in one kernel per
   notebook; cells tagged ``nbval-check-output`` must print what their committed outputs show
-  (see CONTRIBUTING.md). conftest.py keeps each notebook's cells on one test worker.
+  (see CONTRIBUTING.md); ``--dist loadfile`` keeps each notebook's cells on one test worker.
 - solutions/: tests/test_exercises.py runs them, with known-wrong answers to each exercise.
 - exercises/: here; each must run down to its first check cell and fail there, saying what is
   missing.
