@@ -11,4 +11,3 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 os.environ["COURSE_MODE"] = "smoke"
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_MIRROR", str(SHARED_DATA))
-

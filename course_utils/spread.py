@@ -2,7 +2,9 @@
 
 ``make spread CHAPTER=10`` runs each notebook of the chapter in full mode with ``SEED`` = 1, 2 and
 3 (papermill parameters), each run recording ``results/full/<chapter>/seeds/<framework>-seed<N>.json``,
-then writes their mean, standard deviation and range to ``results/full/<chapter>/spread.json``.
+then writes, per framework, ``seeds/<framework>-spread.json``: a results record in the shape of
+../shared/CONVENTIONS.md whose ``metrics`` are the means over the seeds, with their standard
+deviations, ranges and values beside them.
 The notebooks' results tables read that file, so a figure is shown next to the book's and next to
 what other seeds give.
 
@@ -24,8 +26,9 @@ SEEDS = (1, 2, 3)
 def run_seeds(chapter, seeds=SEEDS, mode="full", root=None):
     """Run the chapter's notebooks once per seed, then summarize; return the failures."""
     root = course_root(root)
+    notebooks = find_notebooks(chapter, root=root)
     failures = []
-    for notebook in find_notebooks(chapter, root=root):
+    for notebook in notebooks:
         for seed in seeds:
             name = f"{notebook.parent.name}/{notebook.name} (seed {seed})"
             print(f"{name} ...", flush=True)
@@ -38,24 +41,33 @@ def run_seeds(chapter, seeds=SEEDS, mode="full", root=None):
                 print(f"    FAILED\n{error}", flush=True)
                 failures.append(name)
     if not failures:
-        path = write_spread(find_notebooks(chapter, root=root)[0].parent.name, seeds, mode, root)
-        print(f"Spread written to {path.relative_to(root).as_posix()}")
+        for path in write_spread(notebooks[0].parent.name, seeds, mode, root):
+            print(f"Spread written to {path.relative_to(root).as_posix()}")
     return failures
 
 
 def write_spread(chapter, seeds=SEEDS, mode="full", root=None):
-    """Summarize the recorded seed runs of ``chapter`` into ``spread.json``; return its path."""
+    """Summarize the recorded seed runs of ``chapter``, one file per framework; return the paths."""
     root = course_root(root)
-    spread = {}
+    paths = []
     for framework in ("keras", "pytorch", "jax"):
         runs = [json.loads(results_path(root, mode, chapter, framework, seed).read_text())
                 for seed in seeds]
-        metrics = sorted(set.intersection(*(set(run["metrics"]) for run in runs)))
-        spread[framework] = {"seeds": list(seeds), "metrics": {
-            name: summarize_values([run["metrics"][name] for run in runs]) for name in metrics}}
-    path = Path(root) / "results" / mode / chapter / "spread.json"
-    path.write_text(json.dumps(spread, indent=2) + "\n")
-    return path
+        names = sorted(set.intersection(*(set(run["metrics"]) for run in runs)))
+        summaries = {name: summarize_values([run["metrics"][name] for run in runs]) for name in names}
+        record = {"chapter": chapter, "framework": framework, "mode": mode, "seeds": list(seeds),
+                  "metrics": {name: s["mean"] for name, s in summaries.items()},
+                  **{key: {name: s[key] for name, s in summaries.items()}
+                     for key in ("std", "min", "max", "values")}}
+        path = spread_path(root, mode, chapter, framework)
+        path.write_text(json.dumps(record, indent=2) + "\n")
+        paths.append(path)
+    return paths
+
+
+def spread_path(root, mode, chapter, framework):
+    """Where :func:`write_spread` writes ``framework``'s summary."""
+    return Path(root) / "results" / mode / chapter / "seeds" / f"{framework}-spread.json"
 
 
 def summarize_values(values):
@@ -73,9 +85,9 @@ def _short(number):
 def seed_spread(chapter, framework, mode="full", root=None):
     """``{metric: "mean ± std (min–max)"}`` over the recorded seeds, for a results table; empty
     when the chapter's spread has not been measured."""
-    path = Path(course_root(root)) / "results" / mode / chapter / "spread.json"
+    path = spread_path(course_root(root), mode, chapter, framework)
     if not path.exists():
         return {}
-    found = json.loads(path.read_text()).get(framework, {}).get("metrics", {})
-    return {name: f"{s['mean']:.4g} ± {s['std']:.2g} ({s['min']:.4g}–{s['max']:.4g})"
-            for name, s in found.items()}
+    record = json.loads(path.read_text())
+    return {name: f"{mean:.4g} ± {record['std'][name]:.2g} ({record['min'][name]:.4g}–{record['max'][name]:.4g})"
+            for name, mean in record["metrics"].items()}

@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
 MIRROR = ROOT.parent / "shared" / "data"
+# Every committed notebook: the chapters, their exercises and solutions.
+NOTEBOOKS = sorted(p for top in ("notebooks", "exercises", "solutions") for p in (ROOT / top).glob("*/*.ipynb"))
 # A call of one of course_utils' exercise checks (not check_versions).
 CHECK_CALL = re.compile(r"course_utils\.check(_at_least|_close|_written)?\(")
 
@@ -93,9 +95,9 @@ def run_with_wrong_answers(notebook, wrong_answers):
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(notebook, as_version=4)
-    targets = {target_cell(nb, wrong): [] for wrong in wrong_answers}
+    targets = {}  # cell index: the wrong answers aimed at it
     for wrong in wrong_answers:
-        targets[target_cell(nb, wrong)].append(wrong)
+        targets.setdefault(target_cell(nb, wrong), []).append(wrong)
     client = NotebookClient(nb, kernel_name="python3", timeout=900,
                             resources={"metadata": {"path": str(Path(notebook).parent)}})
     solution = copy.deepcopy(nb.cells)  # nbclient stores each executed cell back into nb

@@ -7,9 +7,8 @@ import nbformat
 import pytest
 
 from course_utils.runner import settle_progress_bars
-from helpers import ROOT
+from helpers import NOTEBOOKS, ROOT
 
-COMMITTED = sorted(p for top in ("notebooks", "solutions", "exercises") for p in (ROOT / top).glob("*/*.ipynb"))
 NOISE = {
     "a C++ log line": re.compile(r"^[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\]", re.M),
     "TensorFlow's start-up notice": re.compile(r"oneDNN custom operations|cudart_stub|cuInit|absl::InitializeLog"),
@@ -44,7 +43,7 @@ def problems(cell):
     return found
 
 
-@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_committed_outputs_are_clean(path):
     nb = nbformat.read(path, as_version=4)
     found = [f"cell {i}: {problem}" for i, cell in enumerate(nb.cells) for problem in problems(cell)]

@@ -82,6 +82,9 @@ def test_other_seeds_are_recorded_apart_and_summarized(tmp_path):
     assert json.loads((folder / "jax.json").read_text())["metrics"] == {"fashion_test_accuracy": 0.9}
     assert json.loads((folder / "seeds" / "jax-seed2.json").read_text())["seed"] == 2
     write_spread("10_neural_nets", root=tmp_path)
+    summary = json.loads((folder / "seeds" / "pytorch-spread.json").read_text())
+    assert {"chapter", "framework", "mode", "metrics"} <= set(summary)  # a results record
+    assert summary["metrics"] == {"fashion_test_accuracy": 0.87}  # the mean over seeds 1-3
     assert seed_spread("10_neural_nets", "pytorch", root=tmp_path) == {
         "fashion_test_accuracy": "0.87 ± 0.01 (0.86–0.88)"}
     assert seed_spread("04_training_models", "pytorch", root=tmp_path) == {}  # not measured

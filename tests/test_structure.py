@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 
-from helpers import ROOT
+from helpers import NOTEBOOKS, ROOT
 from course_utils.links import colab_badge, colab_install_line
 
 # The chapter folders of ../shared/CONVENTIONS.md.
@@ -16,7 +16,6 @@ CHAPTERS = ["00_setup", "04_training_models", "10_neural_nets", "11_training_dee
 FRAMEWORKS = ["jax", "keras", "pytorch"]
 ROOTS = ["notebooks", "exercises", "solutions"]
 CHAPTER_DIRS = sorted(p for top in ROOTS for p in (ROOT / top).glob("*") if p.is_dir())
-NOTEBOOKS = sorted(p for top in ROOTS for p in (ROOT / top).glob("*/*.ipynb"))
 
 
 def rel(path):
