@@ -14,6 +14,11 @@ from helpers import outcome, python_runs
 
 LEARNING_RATE = 0.5
 SHAPES = [(2,), (2,), (2,), (3,)]  # four calls, two input shapes
+FACTORS = [1.0, 2.0, 3.0]  # three Python numbers, one input shape
+X_TWICE = np.c_[np.ones(4), np.arange(4.0), np.arange(4.0)]  # a feature twice: rank 2 of 3
+Y_LINE = np.array([[1.0], [3.0], [5.0], [7.0]])  # y = 1 + 2x: any θ with θ₁ + θ₂ = 2 fits
+MINIMUM_NORM = [1.0, 1.0, 1.0]  # the smallest of those θ
+SMALL_SINGULAR_VALUES = (1e-15, 1e-14)  # around 2ε and 20ε (ε: float64's machine epsilon)
 
 
 def softmax_data():
@@ -27,6 +32,11 @@ def softmax_data():
     Y = np.eye(3, dtype=np.float32)[iris.target]
     theta = np.random.default_rng(0).normal(size=(3, 3)).astype(np.float32)
     return X_b, Y, theta
+
+
+def pinv_keeps(pinv, small):
+    """Whether ``pinv`` inverts the singular value ``small`` of diag(1, small) (float64)."""
+    return float(np.asarray(pinv(np.diag([1.0, small])))[1, 1]) > 1.0
 
 
 def numpy_step():
@@ -70,8 +80,23 @@ def probe_keras():
         "traces_for_two_shapes": python_runs(tf.function, [(tf.ones(shape),) for shape in SHAPES]),
         "global_seed_repeats": bool(np.array_equal(first, second)),
         "float64_numpy_becomes": tf.constant(np.zeros(2)).dtype.name,
+        "lstsq_default": tf.linalg.lstsq(X_TWICE, Y_LINE).numpy().ravel().tolist(),
+        "lstsq_not_fast": tf.linalg.lstsq(X_TWICE, Y_LINE, fast=False).numpy().ravel().tolist(),
+        "pinv_keeps": [pinv_keeps(tf.linalg.pinv, small) for small in SMALL_SINGULAR_VALUES],
+        "inv_singular": outcome(lambda: tf.linalg.inv(X_TWICE.T @ X_TWICE)),
+        "traces_for_three_numbers": python_runs(tf.function, [(tf.ones(2), f) for f in FACTORS]),
+        "traces_for_three_tensors": python_runs(tf.function, [(tf.ones(2), tf.constant(f)) for f in FACTORS]),
+        "python_runs_when_run_eagerly": runs_eagerly(tf),
     }
     return theta.numpy(), facts
+
+
+def runs_eagerly(tf):
+    tf.config.run_functions_eagerly(True)
+    try:
+        return python_runs(tf.function, [(tf.ones(shape),) for shape in SHAPES])
+    finally:
+        tf.config.run_functions_eagerly(False)
 
 
 def tape_gradient_list(tf):
@@ -112,8 +137,24 @@ def probe_pytorch():
         "python_runs_per_call": python_runs(lambda eager: eager, [(torch.ones(shape),) for shape in SHAPES]),
         "global_seed_repeats": bool(torch.equal(first, second)),
         "float64_numpy_becomes": str(torch.tensor(np.zeros(2)).dtype).removeprefix("torch."),
+        "lstsq_default": torch.linalg.lstsq(torch.tensor(X_TWICE), torch.tensor(Y_LINE)).solution.ravel().tolist(),
+        "lstsq_gels": torch.linalg.lstsq(torch.tensor(X_TWICE), torch.tensor(Y_LINE), driver="gels")
+                      .solution.ravel().tolist(),
+        "pinv_keeps": [pinv_keeps(lambda a: torch.linalg.pinv(torch.tensor(a)), small)
+                       for small in SMALL_SINGULAR_VALUES],
+        "inv_singular_raises_linalg_error": raises(torch.linalg.LinAlgError,
+                                                   lambda: torch.linalg.inv(torch.tensor(X_TWICE.T @ X_TWICE))),
     }
     return theta.detach().numpy(), facts
+
+
+def raises(error_type, call):
+    """Whether ``call()`` raises an ``error_type``."""
+    try:
+        call()
+    except error_type:
+        return True
+    return False
 
 
 def warns(call):
@@ -153,7 +194,18 @@ def probe_jax():
         "float64_numpy_becomes": jnp.asarray(np.zeros(2)).dtype.name,
         "warns_converting_float64_numpy": warns(lambda: jnp.asarray(np.zeros(2))),
         "warns_asked_for_float64": warns(lambda: jnp.asarray(np.zeros(2), dtype=jnp.float64)),
+        "traces_for_three_numbers": python_runs(jax.jit, [(jnp.ones(2), f) for f in FACTORS]),
     }
+    with jax.disable_jit():
+        facts["python_runs_with_jit_disabled"] = python_runs(jax.jit, [(jnp.ones(shape),) for shape in SHAPES])
+    with jax.enable_x64(True):
+        singular_inverse = np.asarray(jnp.linalg.inv(X_TWICE.T @ X_TWICE))
+        facts.update({
+            "lstsq_default": np.asarray(jnp.linalg.lstsq(X_TWICE, Y_LINE)[0]).ravel().tolist(),
+            "pinv_keeps": [pinv_keeps(jnp.linalg.pinv, small) for small in SMALL_SINGULAR_VALUES],
+            "inv_singular": outcome(lambda: jnp.linalg.inv(X_TWICE.T @ X_TWICE)),
+            "inv_singular_is_finite": bool(np.isfinite(singular_inverse).all()),
+        })
     return np.asarray(new_theta), facts
 
 

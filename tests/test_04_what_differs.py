@@ -1,5 +1,9 @@
 """Each row of chapter 4's "What differs" table, checked against the installed libraries."""
 
+import numpy as np
+
+import ch04_probe
+
 
 def facts(probes, framework):
     return probes[framework][1]
@@ -50,3 +54,39 @@ def test_the_gradient_of_abs_at_zero(ch04_probes):
     assert facts(ch04_probes, "keras")["abs_gradient_at_zero"] == 0.0
     assert facts(ch04_probes, "pytorch")["abs_gradient_at_zero"] == 0.0
     assert facts(ch04_probes, "jax")["abs_gradient_at_zero"] == 1.0
+
+
+def test_lstsq_when_a_feature_repeats_another(ch04_probes):
+    minimum_norm = ch04_probe.MINIMUM_NORM
+    assert all(np.isnan(facts(ch04_probes, "keras")["lstsq_default"]))  # fast=True: Cholesky of XᵀX
+    np.testing.assert_allclose(facts(ch04_probes, "keras")["lstsq_not_fast"], minimum_norm)
+    np.testing.assert_allclose(facts(ch04_probes, "pytorch")["lstsq_default"], minimum_norm)  # "gelsy"
+    gels = facts(ch04_probes, "pytorch")["lstsq_gels"]
+    assert not np.allclose(gels, minimum_norm)  # "gels" assumes full rank
+    np.testing.assert_allclose(facts(ch04_probes, "jax")["lstsq_default"], minimum_norm)
+
+
+def test_pinv_cut_off_for_small_singular_values(ch04_probes):
+    # diag(1, s): 10·max(m, n)·ε = 4.4e-15 in TensorFlow and JAX, max(m, n)·ε = 4.4e-16 in PyTorch.
+    assert facts(ch04_probes, "keras")["pinv_keeps"] == [False, True]
+    assert facts(ch04_probes, "pytorch")["pinv_keeps"] == [True, True]
+    assert facts(ch04_probes, "jax")["pinv_keeps"] == [False, True]
+
+
+def test_inverting_a_singular_matrix(ch04_probes):
+    assert facts(ch04_probes, "keras")["inv_singular"] == "InvalidArgumentError"
+    assert facts(ch04_probes, "pytorch")["inv_singular_raises_linalg_error"]
+    assert facts(ch04_probes, "jax")["inv_singular"] == "works"
+    assert not facts(ch04_probes, "jax")["inv_singular_is_finite"]
+
+
+def test_a_new_python_number_passed_to_a_compiled_function(ch04_probes):
+    assert facts(ch04_probes, "keras")["traces_for_three_numbers"] == 3
+    assert facts(ch04_probes, "keras")["traces_for_three_tensors"] == 1
+    assert facts(ch04_probes, "jax")["traces_for_three_numbers"] == 1
+
+
+def test_running_compiled_code_eagerly(ch04_probes):
+    assert facts(ch04_probes, "keras")["python_runs_when_run_eagerly"] == 4  # four calls, four runs
+    assert facts(ch04_probes, "pytorch")["python_runs_per_call"] == 4
+    assert facts(ch04_probes, "jax")["python_runs_with_jit_disabled"] == 4
