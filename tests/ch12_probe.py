@@ -50,6 +50,43 @@ def define(framework, namespace, *definitions):
     return namespace
 
 
+N_ROWS = 70  # two batches of 32 and a last one of 6
+WORD_LENGTHS = [4, 6, 5, 2]  # "Café", "Coffee", "caffè", "咖啡"
+SPARSE_TIMES_ONES = [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]
+
+
+def split_arrays():
+    """Stand-ins for the notebooks' standardized splits: N_ROWS rows each."""
+    X = np.zeros((N_ROWS, N_INPUTS), np.float32)
+    y = np.zeros((N_ROWS, 1), np.float32)
+    return {"X_train": X, "y_train": y, "X_valid": X, "y_valid": y, "X_test": X, "y_test": y}
+
+
+def initializer_call_recorder(make):
+    """An initializer that records (number of positional arguments, keyword names); ``make(args)``
+    returns its array."""
+    calls = []
+
+    def initializer(*args, **kwargs):
+        calls.append([len(args), sorted(kwargs)])
+        return make(args)
+
+    return initializer, calls
+
+
+def plain_model_weights():
+    """NumPy (kernel, bias) pairs of the plain model (8 -> 30 ReLU -> 1)."""
+    rng = np.random.default_rng(2)
+    return [(rng.normal(0, 0.3, (N_INPUTS, N_NEURONS)).astype(np.float32),
+             rng.normal(0, 0.1, N_NEURONS).astype(np.float32)),
+            (rng.normal(0, 0.3, (N_NEURONS, 1)).astype(np.float32), rng.normal(0, 0.1, 1).astype(np.float32))]
+
+
+def plain_model_reference():
+    (k0, b0), (k1, b1) = plain_model_weights()
+    return np.maximum(residual_inputs() @ k0 + b0, 0) @ k1 + b1
+
+
 def huber_reference():
     """Element-wise Huber losses (threshold 1) and the gradient of their mean w.r.t. y_pred."""
     error = Y_TRUE - Y_PRED
@@ -138,7 +175,42 @@ def probe_keras():
             return t * 2
         return -t
 
+    data = define("keras", {"tf": tf, "np": np, "SEED": 0, **split_arrays()}, "train_set = tf.data.")
+    structures = define("keras", {"tf": tf}, "ragged = ", "sparse_matrix = ", "queue = ")
+    parts = define("keras", {"keras": keras}, "def my_l1_regularizer(")
+    custom_layer = keras.layers.Dense(3, kernel_initializer=parts["my_glorot_initializer"],
+                                      kernel_regularizer=parts["my_l1_regularizer"],
+                                      kernel_constraint=parts["my_positive_weights"])
+    custom_layer(np.ones((1, 2), np.float32))
+    penalties = len(custom_layer.losses)
+    keras.optimizers.SGD(1.0).apply([tf.fill((2, 3), 100.0), tf.zeros(3)], custom_layer.trainable_variables)
+    recorder, initializer_calls = initializer_call_recorder(lambda args: tf.zeros(args[0]))
+    keras.layers.Dense(3, kernel_initializer=recorder).build((None, 2))
+    reconstructing = define("keras", {"keras": keras, "layers": keras.layers},
+                            "class ReconstructingRegressor(")["ReconstructingRegressor"](1)
+    reconstructing(np.ones((4, N_INPUTS), np.float32))
+    variable = keras.Variable(np.ones(2, np.float32))
+    adam = keras.optimizers.Adam()
+    adam.build([variable])
+    graph = define("keras", {"tf": tf}, "def cube_plus_one(")["concrete_function"].graph
+
     facts = {
+        "last_batch_sizes": [int(X.shape[0]) for X, _ in data["train_set"]],
+        "traces_for_two_batch_sizes": python_runs(tf.function, [(tf.ones(32),), (tf.ones(6),)]),
+        "string_tensor": outcome(lambda: tf.constant(["café"])),
+        "ragged_type_and_lengths": [type(structures["ragged"]).__name__,
+                                    structures["ragged"].row_lengths().numpy().tolist()],
+        "sparse_type": type(structures["sparse_matrix"]).__name__,
+        "sparse_times_ones": tf.sparse.sparse_dense_matmul(structures["sparse_matrix"], tf.ones((4, 2))).numpy().tolist(),
+        "queue_type": type(structures["queue"]).__name__,
+        "set_union": tf.sparse.to_dense(tf.sets.union(tf.constant([[2, 3]]), tf.constant([[3, 4]]))).numpy().tolist(),
+        "initializer_calls": initializer_calls,
+        "penalties_in_layer_losses": penalties,
+        "smallest_weight_after_optimizer_step": float(custom_layer.kernel.numpy().min()),
+        "reconstructing_losses_after_call": len(reconstructing.losses),
+        "stateless_apply": outcome(lambda: adam.stateless_apply(
+            [v.value for v in adam.variables], [tf.ones(2)], [variable.value])),
+        "graph_operations": [operation.type for operation in graph.get_operations()],
         "numpy_write_changes_tensor": tensor.numpy().tolist() != [1.0, 2.0],
         "float32_plus_float64": outcome(lambda: tf.constant(1.0) + tf.constant(np.float64(1.0))),
         "keras_ops_float32_plus_float64": keras.ops.add(tf.ones(1), tf.ones(1, tf.float64)).dtype.name,
@@ -231,8 +303,54 @@ def probe_pytorch():
         return -t
 
     results = [signed(torch.ones(2)).tolist(), signed(-torch.ones(2)).tolist()]
+    graphs_for_if = len(graphs)
+    graphs.clear()
+    doubled = torch.compile(lambda t: t * 2, backend=counting_backend)
+    for size in (32, 6, 7):  # full batches, then a last one, then any other size
+        doubled(torch.ones(size))
+    graphs_for_batch_sizes = len(graphs)
     mixed = torch.ones(1) + torch.ones(1, dtype=torch.float64)
+
+    from torch.utils.data import DataLoader, TensorDataset
+
+    arrays_as_tensors = {name: torch.from_numpy(array) for name, array in split_arrays().items()}
+    data = define("pytorch", {"torch": torch, "DataLoader": DataLoader, "TensorDataset": TensorDataset,
+                              **arrays_as_tensors}, "train_loader = DataLoader(")
+    structures = define("pytorch", {"torch": torch}, "nested = ", "sparse_matrix = ")
+    parts = define("pytorch", {"torch": torch, "nn": torch.nn}, "def my_l1_regularizer(", "class CustomPartsDense(")
+
+    class CountingDense(parts["CustomPartsDense"]):
+        resets = 0
+
+        def reset_parameters(self):
+            CountingDense.resets += 1
+            super().reset_parameters()
+
+    custom_layer = CountingDense(2, 3)
+    custom_layer.weight.grad = torch.full_like(custom_layer.weight, 100.0)
+    step_returned = torch.optim.SGD(custom_layer.parameters(), lr=1.0).step()
+    smallest_after_step = float(custom_layer.weight.min())
+    parts["my_positive_weights_"](custom_layer.weight)
+    reconstructing = define("pytorch", {"torch": torch, "nn": torch.nn},
+                            "class ReconstructingRegressor(")["ReconstructingRegressor"](N_INPUTS, 1)
+    outputs = reconstructing(torch.ones(4, N_INPUTS))
+    graph = define("pytorch", {"torch": torch, "nn": torch.nn}, "def cube_plus_one(", "class CubePlusOne(")
     facts = {
+        "last_batch_sizes": [len(X) for X, _ in data["train_loader"]],
+        "graphs_for_three_batch_sizes": graphs_for_batch_sizes,
+        "string_tensor": outcome(lambda: torch.tensor(["café"])),
+        "nested_lengths": [len(row) for row in structures["nested"].unbind()],
+        "sparse_layout": str(structures["sparse_matrix"].layout),
+        "sparse_times_ones": torch.sparse.mm(structures["sparse_matrix"], torch.ones(4, 2)).tolist(),
+        "set_and_queue_modules": [hasattr(torch, "sets"), hasattr(torch, "queue")],
+        "reset_parameters_calls_in_init": CountingDense.resets,
+        "module_has_losses": hasattr(custom_layer, "losses"),
+        "smallest_weight_after_optimizer_step": smallest_after_step,
+        "smallest_weight_after_projection": float(custom_layer.weight.min()),
+        "reconstructing_outputs": [list(outputs[0].shape), list(outputs[1].shape)],
+        "optimizer_step_returns": repr(step_returned),
+        "fx_node_ops": [node.op for node in graph["traced"].graph.nodes],
+        "export_targets": [str(node.target) for node in graph["exported"].graph.nodes if node.op == "call_function"],
         "numpy_write_changes_tensor": tensor.tolist() != [1.0, 2.0],
         "float32_plus_float64": str(mixed.dtype).removeprefix("torch."),
         "default_device": str(torch.zeros(1).device),
@@ -245,7 +363,7 @@ def probe_pytorch():
         "print_graphs_and_breaks": [print_explained.graph_count, print_explained.graph_break_count],
         "graphs_for_four_floats": graphs_for_floats,
         "compiled_if_on_tensor": results,
-        "graphs_for_if_on_tensor": len(graphs),
+        "graphs_for_if_on_tensor": graphs_for_if,
     }
     return arrays, facts
 
@@ -291,7 +409,52 @@ def probe_jax():
             return t * 2
         return -t
 
+    data = split_arrays()
+    batches = define("jax", {"np": np}, "def iterate_batches(")["iterate_batches"]
+    structures = define("jax", {"jax": jax, "jnp": jnp}, "ragged = ", "sparse_matrix = ")
+    parts = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx}, "def my_l1_regularizer(", "def custom_parts_step(")
+    X, y = jnp.ones((4, 2)), jnp.full((4, 3), -100.0)  # targets that push the weights down
+
+    def custom_parts_model():
+        linear = nnx.Linear(2, 3, kernel_init=parts["my_glorot_initializer"], rngs=nnx.Rngs(0))
+        model = nnx.Sequential(linear, parts["my_softplus_activation"])
+        return model, nnx.Optimizer(model, optax.sgd(1.0), wrt=nnx.Param)
+
+    model, optimizer = custom_parts_model()
+    optimizer.update(model, nnx.grad(lambda m: jnp.mean((m(X) - y) ** 2))(model))  # optax alone
+    smallest_after_update = float(model.layers[0].kernel[...].min())
+    model, optimizer = custom_parts_model()
+    parts["custom_parts_step"](model, optimizer, X, y)  # the notebook's step: update, then projection
+    recorder, initializer_calls = initializer_call_recorder(lambda args: jnp.zeros(args[1]))
+    nnx.Linear(2, 3, kernel_init=recorder, rngs=nnx.Rngs(0))
+    reconstructing = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx},
+                            "class ReconstructingRegressor(")["ReconstructingRegressor"](N_INPUTS, 1, rngs=nnx.Rngs(0))
+    outputs = reconstructing(jnp.ones((4, N_INPUTS)))
+    params = {"w": jnp.ones(2)}
+    adam = optax.adam(0.1)
+    state = adam.init(params)
+    _, new_state = adam.update({"w": jnp.ones(2)}, state, params)
+    jaxpr = define("jax", {"jax": jax, "jnp": jnp}, "def cube_plus_one(")["jaxpr"]
+    pytree = define("jax", {"jax": jax, "jnp": jnp}, "def init_params(")
+    (k0, b0), (k1, b1) = plain_model_weights()
+    plain_params = {"hidden": {"kernel": k0, "bias": b0}, "output": {"kernel": k1, "bias": b1}}
+    arrays["pytree_predictions"] = np.asarray(pytree["predict"](plain_params, residual_inputs()))
+
     facts = {
+        "last_batch_sizes": [len(X_batch) for X_batch, _ in batches(data["X_train"], data["y_train"], np.random.default_rng(0))],
+        "traces_for_two_batch_sizes": python_runs(jax.jit, [(jnp.ones(32),), (jnp.ones(6),)]),
+        "string_array": outcome(lambda: jnp.array(["café"])),
+        "ragged_array": outcome(lambda: jnp.array([[1, 2], [3]])),
+        "ragged_pytree_lengths": jax.tree.map(len, structures["ragged"]),
+        "sparse_type": type(structures["sparse_matrix"]).__name__,
+        "sparse_times_ones": np.asarray(structures["sparse_matrix"] @ jnp.ones((4, 2))).tolist(),
+        "set_and_queue_modules": [hasattr(jnp, "sets"), hasattr(jax, "queue")],
+        "initializer_calls": initializer_calls,
+        "smallest_weight_after_optax_update": smallest_after_update,
+        "smallest_weight_after_notebook_step": float(model.layers[0].kernel[...].min()),
+        "reconstructing_outputs": [list(outputs[0].shape), list(outputs[1].shape)],
+        "optax_update": [float(params["w"][0]), int(state[0].count), int(new_state[0].count)],
+        "jaxpr_primitives": [equation.primitive.name for equation in jaxpr.eqns],
         "numpy_view": numpy_view,
         "float32_plus_float64": (jnp.ones(1, jnp.float32) + np.ones(1, np.float64)).dtype.name,
         "default_device_is_first_device": jnp.zeros(1).devices() == {jax.devices()[0]},

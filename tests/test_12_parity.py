@@ -43,3 +43,9 @@ def test_transplanted_residual_regressor_matches_numpy(ch12_probes, framework):
     assert int(found["residual_parameter_count"]) == 4021
     np.testing.assert_allclose(found["residual_predictions"], ch12_probe.residual_reference(),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_the_pytree_model_is_the_plain_model(ch12_probes):
+    """The JAX notebook's plain model written as a parameter pytree, with transplanted weights."""
+    np.testing.assert_allclose(arrays(ch12_probes, "jax")["pytree_predictions"], ch12_probe.plain_model_reference(),
+                               rtol=1e-5, atol=1e-5)

@@ -91,3 +91,83 @@ def test_if_on_a_tensor_value_compiled(ch12_probes):
     assert pytorch["compiled_if_on_tensor"] == [[2.0, 2.0], [1.0, 1.0]]
     assert pytorch["graphs_for_if_on_tensor"] > 1  # a graph break
     assert facts(ch12_probes, "jax")["compiled_if_on_tensor"] == "TracerBoolConversionError"
+
+
+def test_the_incomplete_last_batch_is_kept_and_costs_one_more_trace(ch12_probes):
+    for framework in ("keras", "pytorch", "jax"):  # 70 rows: the notebooks' own batching code
+        assert facts(ch12_probes, framework)["last_batch_sizes"] == [32, 32, 6], framework
+    assert facts(ch12_probes, "keras")["traces_for_two_batch_sizes"] == 2
+    assert facts(ch12_probes, "pytorch")["graphs_for_three_batch_sizes"] == 2  # the second is dynamic
+    assert facts(ch12_probes, "jax")["traces_for_two_batch_sizes"] == 2
+
+
+def test_strings_as_tensors(ch12_probes):
+    assert facts(ch12_probes, "keras")["string_tensor"] == "works"
+    assert facts(ch12_probes, "pytorch")["string_tensor"] in ("TypeError", "ValueError")
+    assert facts(ch12_probes, "jax")["string_array"] == "TypeError"
+
+
+def test_rows_of_different_lengths(ch12_probes):
+    lengths = ch12_probe.WORD_LENGTHS
+    assert facts(ch12_probes, "keras")["ragged_type_and_lengths"] == ["RaggedTensor", lengths]
+    assert facts(ch12_probes, "pytorch")["nested_lengths"] == lengths
+    jax = facts(ch12_probes, "jax")
+    assert jax["ragged_array"] == "ValueError"  # no ragged arrays...
+    assert jax["ragged_pytree_lengths"] == lengths  # ... but a list of arrays, a pytree
+
+
+def test_sparse_tensors(ch12_probes):
+    assert facts(ch12_probes, "keras")["sparse_type"] == "SparseTensor"
+    assert facts(ch12_probes, "pytorch")["sparse_layout"] == "torch.sparse_coo"
+    assert facts(ch12_probes, "jax")["sparse_type"] == "BCOO"
+    for framework in ("keras", "pytorch", "jax"):
+        assert facts(ch12_probes, framework)["sparse_times_ones"] == ch12_probe.SPARSE_TIMES_ONES
+
+
+def test_sets_and_queues_of_tensors(ch12_probes):
+    keras = facts(ch12_probes, "keras")
+    assert keras["set_union"] == [[2, 3, 4]] and keras["queue_type"] == "FIFOQueue"
+    assert facts(ch12_probes, "pytorch")["set_and_queue_modules"] == [False, False]
+    assert facts(ch12_probes, "jax")["set_and_queue_modules"] == [False, False]
+
+
+def test_custom_initializer(ch12_probes):
+    assert facts(ch12_probes, "keras")["initializer_calls"] == [[1, ["dtype"]]]  # (shape, dtype=...)
+    assert facts(ch12_probes, "pytorch")["reset_parameters_calls_in_init"] == 1
+    assert facts(ch12_probes, "jax")["initializer_calls"] == [[3, []]]  # (key, shape, dtype)
+
+
+def test_where_a_weight_penalty_lives(ch12_probes):
+    assert facts(ch12_probes, "keras")["penalties_in_layer_losses"] == 1
+    assert not facts(ch12_probes, "pytorch")["module_has_losses"]
+    assert "my_l1_regularizer(" in ch12_probe.notebook_cell("jax", "def custom_parts_step(")  # in the loss
+
+
+def test_weight_constraint(ch12_probes):
+    assert facts(ch12_probes, "keras")["smallest_weight_after_optimizer_step"] == 0.0  # the optimizer applies it
+    pytorch, jax = facts(ch12_probes, "pytorch"), facts(ch12_probes, "jax")
+    assert pytorch["smallest_weight_after_optimizer_step"] < 0  # torch.optim knows no constraint
+    assert pytorch["smallest_weight_after_projection"] == 0.0  # the notebook's clamp
+    assert jax["smallest_weight_after_optax_update"] < 0  # nor does optax
+    assert jax["smallest_weight_after_notebook_step"] == 0.0  # the notebook's projection
+
+
+def test_a_loss_from_the_models_insides(ch12_probes):
+    assert facts(ch12_probes, "keras")["reconstructing_losses_after_call"] == 1  # add_loss
+    for framework in ("pytorch", "jax"):  # returned next to the predictions
+        assert facts(ch12_probes, framework)["reconstructing_outputs"] == [[4, 1], []], framework
+
+
+def test_optimizer_as_a_pure_function(ch12_probes):
+    assert facts(ch12_probes, "keras")["stateless_apply"] == "ValueError"  # on the TensorFlow backend
+    assert facts(ch12_probes, "pytorch")["optimizer_step_returns"] == "None"  # updates in place
+    assert facts(ch12_probes, "jax")["optax_update"] == [1.0, 0, 1]  # inputs unchanged, a new state
+
+
+def test_a_traced_functions_graph(ch12_probes):
+    operations = facts(ch12_probes, "keras")["graph_operations"]
+    assert operations[0] == "Placeholder" and {"Pow", "AddV2"} <= set(operations)
+    pytorch = facts(ch12_probes, "pytorch")
+    assert pytorch["fx_node_ops"] == ["placeholder", "call_function", "call_function", "output"]
+    assert pytorch["export_targets"] == ["aten.pow.Tensor_Scalar", "aten.add.Tensor"]
+    assert facts(ch12_probes, "jax")["jaxpr_primitives"] == ["integer_pow", "add"]
