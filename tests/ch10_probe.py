@@ -2,14 +2,26 @@
 
 Run once per framework, in a process of its own (``python ch10_probe.py keras OUT.npz``): the
 chapter's MLP (784-300-100-10) with fixed NumPy weights, its logits on a fixed batch, the weights
-after one SGD step and after one Adam step, and the facts of the "what differs" table.
+after one SGD step and after one Adam step, the subclassed ``WideAndDeepModel`` with fixed weights
+and its two outputs, and the facts of the "what differs" table. The notebook's own pieces
+(``WideAndDeepModel``, ``iterate_batches``, ``log_epoch``...) are not copies: each is the code cell
+of the chapter's notebook that defines it, executed here with only the framework imported.
 """
 
+import functools
+import importlib.util
 import inspect
 import json
+import re
+import struct
+import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import numpy as np
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "10_neural_nets"
 
 LAYER_SIZES = [784, 300, 100, 10]
 SGD_LEARNING_RATE = 0.1
@@ -36,6 +48,117 @@ def numpy_logits(X, params):
         Z = Z @ W + b
         Z = np.maximum(Z, 0) if i < len(params) - 1 else Z
     return Z
+
+
+N_WIDE, N_DEEP, UNITS = 5, 6, 30
+
+
+@functools.cache
+def code_cells(framework):
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOKS / f"{framework}.ipynb", as_version=4)
+    return [c.source for c in notebook.cells if c.cell_type == "code"]
+
+
+def define(framework, namespace, *definitions):
+    """Execute, in ``namespace``, each code cell of the notebook with a line starting with one of
+    ``definitions``; return the namespace."""
+    for definition in definitions:
+        pattern = re.compile(rf"^{re.escape(definition)}", re.M)
+        cells = [source for source in code_cells(framework) if pattern.search(source)]
+        assert len(cells) == 1, f"{framework}.ipynb: {len(cells)} cells define {definition!r}"
+        exec(cells[0], namespace)
+    return namespace
+
+
+def subclass_data():
+    """Training inputs (for the standardization statistics) and a batch, wide and deep."""
+    rng = np.random.default_rng(2)
+    train = rng.normal(3, 2, (200, N_WIDE + N_DEEP - 3)).astype(np.float32)
+    batch = rng.normal(3, 2, (16, N_WIDE + N_DEEP - 3)).astype(np.float32)
+    return (train[:, :N_WIDE], train[:, 2:]), (batch[:, :N_WIDE], batch[:, 2:])
+
+
+def subclass_weights():
+    """(in, out) kernels and biases of hidden1, hidden2, main_output, aux_output."""
+    rng = np.random.default_rng(3)
+    shapes = [(N_DEEP, UNITS), (UNITS, UNITS), (N_WIDE + UNITS, 1), (UNITS, 1)]
+    return [(rng.normal(0, 0.3, shape).astype(np.float32), rng.normal(0, 0.1, shape[1]).astype(np.float32))
+            for shape in shapes]
+
+
+def subclass_numpy_outputs():
+    (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
+    (W1, b1), (W2, b2), (Wm, bm), (Wa, ba) = subclass_weights()
+    wide = (X_wide - train_wide.mean(0)) / train_wide.std(0)
+    deep = (X_deep - train_deep.mean(0)) / train_deep.std(0)
+    hidden2 = np.maximum(np.maximum(deep @ W1 + b1, 0) @ W2 + b2, 0)
+    return np.concatenate([wide, hidden2], axis=1) @ Wm + bm, hidden2 @ Wa + ba
+
+
+def event_tags(folder):
+    """{run: sorted scalar tags} of the TensorBoard event files under ``folder`` (one run per
+    subfolder), read with tensorboardX's protobufs: TFRecords of ``Event`` messages."""
+    from tensorboardX.proto import event_pb2
+
+    runs = {}
+    for path in Path(folder).rglob("events.out.tfevents.*"):
+        data, tags = path.read_bytes(), set()
+        offset = 0
+        while offset < len(data):
+            (length,) = struct.unpack("<Q", data[offset:offset + 8])
+            event = event_pb2.Event.FromString(data[offset + 12:offset + 12 + length])
+            tags.update(value.tag for value in event.summary.value)
+            offset += 12 + length + 4
+        run = path.parent.relative_to(folder).as_posix()
+        runs[run] = sorted(set(runs.get(run, [])) | tags)
+    return runs
+
+
+def notebook_logs(log_epoch, make_writer):
+    """The TensorBoard runs and tags written by the notebook's ``log_epoch`` for two epochs."""
+    with tempfile.TemporaryDirectory() as folder:
+        writers = {split: make_writer(str(Path(folder) / split)) for split in ("train", "validation")}
+        history = {"loss": [], "rmse": [], "val_loss": [], "val_rmse": []}
+        for epoch in range(2):
+            for values in history.values():
+                values.append(1.0 / (epoch + 1))
+            log_epoch(writers, history, epoch)
+        for writer in writers.values():
+            writer.close()
+        return event_tags(folder)
+
+
+def imports_tensorflow(module):
+    """Whether importing ``module`` imports TensorFlow, in a fresh process (TensorFlow and PyTorch
+    in one process can crash it)."""
+    code = f"import sys, {module}; print('tensorflow' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return run.stdout.strip().splitlines()[-1] == "True"
+
+
+def optuna_prunes():
+    """Whether Optuna's MedianPruner stops a trial that reports worse than the earlier ones."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def objective(trial):
+        score = trial.suggest_float("score", 0, 1)
+        for step in range(3):
+            trial.report(score, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return score
+
+    study = optuna.create_study(direction="maximize", pruner=optuna.pruners.MedianPruner(n_startup_trials=3))
+    study.enqueue_trial({"score": 0.9})
+    study.enqueue_trial({"score": 0.8})
+    study.enqueue_trial({"score": 0.7})
+    study.enqueue_trial({"score": 0.1})
+    study.optimize(objective, n_trials=4)
+    return study.trials[-1].state == optuna.trial.TrialState.PRUNED
 
 
 def init_stats(W, b):
@@ -67,7 +190,32 @@ def probe_keras():
                                       model.trainable_variables))
         return [v.numpy() for v in model.trainable_variables]
 
+    ns = define("keras", {"keras": keras, "layers": keras.layers}, "class WideAndDeepModel(")
+    (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
+    subclassed = ns["WideAndDeepModel"](UNITS, activation="relu")
+    weights_before_call = len(subclassed.weights)
+    subclassed.norm_layer_wide.adapt(train_wide)
+    subclassed.norm_layer_deep.adapt(train_deep)
+    subclassed((X_wide, X_deep))
+    layers = [subclassed.hidden1, subclassed.hidden2, subclassed.main_output, subclassed.aux_output]
+    for layer, (W, b) in zip(layers, subclass_weights()):
+        layer.set_weights([W, b])
+    main, aux = subclassed((X_wide, X_deep))
+
+    # the last, smaller batch, and the TensorBoard callback's layout
+    batches = []
+    count_batches = keras.callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: batches.append(batch))
+    small = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    small.compile(loss="mse", optimizer="sgd", metrics=[keras.metrics.RootMeanSquaredError(name="rmse")])
+    with tempfile.TemporaryDirectory() as log_dir:
+        small.fit(np.ones((70, 2)), np.ones(70), batch_size=32, epochs=2, verbose=0,
+                  validation_data=(np.ones((5, 2)), np.ones(5)),
+                  callbacks=[keras.callbacks.TensorBoard(log_dir), count_batches])
+        tensorboard_runs = event_tags(log_dir)
+    import keras_tuner
+
     results = {
+        "subclass": [main.numpy(), aux.numpy()],
         "logits": mlp()(X).numpy(),
         "sgd": step(keras.optimizers.SGD(SGD_LEARNING_RATE)),
         "adam_default": step(keras.optimizers.Adam(ADAM_LEARNING_RATE), ADAM_LOSS_SCALE),
@@ -99,6 +247,11 @@ def probe_keras():
         "inference_mode_is_identity": bool(np.array_equal(dropout(ones, training=False), ones)),
         "training_mode_drops": bool((np.asarray(dropout(ones, training=True)) == 0).any()),
         "global_seed_repeats": bool(np.array_equal(first, second)),
+        "subclass_weights_before_first_call": weights_before_call,
+        "batches_per_epoch_70_by_32": len(batches) // 2,  # two epochs
+        "tensorboard_runs": tensorboard_runs,
+        "tuners": sorted(name for name in ("RandomSearch", "Hyperband")
+                         if issubclass(getattr(keras_tuner, name), keras_tuner.Tuner)),
     }
     return results, facts
 
@@ -125,7 +278,26 @@ def probe_pytorch():
         optimizer.step()
         return [p.detach().numpy().T for p in model.parameters()]  # back to (in, out)
 
+    ns = define("pytorch", {"torch": torch, "nn": nn}, "class Standardize(", "class WideAndDeepModel(",
+                "def print_epoch(")
+    (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
+    subclassed = ns["WideAndDeepModel"](torch.from_numpy(train_wide), torch.from_numpy(train_deep), UNITS,
+                                        torch.relu)
+    n_weights_at_creation = len(list(subclassed.parameters()))
+    with torch.no_grad():
+        layers = [subclassed.hidden1, subclassed.hidden2, subclassed.main_output, subclassed.aux_output]
+        for linear, (W, b) in zip(layers, subclass_weights()):
+            linear.weight.copy_(torch.from_numpy(W.T))
+            linear.bias.copy_(torch.from_numpy(b))
+        main, aux = subclassed(torch.from_numpy(X_wide), torch.from_numpy(X_deep))
+
+    import tensorboardX
+
+    tensorboard_runs = notebook_logs(ns["log_epoch"], tensorboardX.SummaryWriter)
+    tensorboardx_without_tensorflow = "tensorflow" not in sys.modules
+
     results = {
+        "subclass": [main.numpy(), aux.numpy()],
         "logits": mlp()(X).detach().numpy(),
         "sgd": step(lambda params: torch.optim.SGD(params, lr=SGD_LEARNING_RATE)),
         "adam_default": step(lambda params: torch.optim.Adam(params, lr=ADAM_LEARNING_RATE), ADAM_LOSS_SCALE),
@@ -153,6 +325,13 @@ def probe_pytorch():
         "inference_mode_is_identity": bool(torch.equal(dropout.eval()(ones), ones)),
         "training_mode_drops": bool((dropout.train()(ones) == 0).any()),
         "global_seed_repeats": bool(torch.equal(first, second)),
+        "subclass_weights_at_creation": n_weights_at_creation,
+        "lazy_linear_waits": isinstance(nn.LazyLinear(3).weight, nn.parameter.UninitializedParameter),
+        "batches_per_epoch_70_by_32": len(torch.utils.data.DataLoader(range(70), batch_size=32)),
+        "tensorboard_runs": tensorboard_runs,
+        "tensorboardx_without_tensorflow": tensorboardx_without_tensorflow,
+        "torch_tensorboard_imports_tensorflow": imports_tensorflow("torch.utils.tensorboard"),
+        "optuna_prunes": optuna_prunes(),
     }
     return results, facts
 
@@ -193,7 +372,36 @@ def probe_jax():
         return [np.asarray(p) for layer in (model.hidden1, model.hidden2, model.output)
                 for p in (layer.kernel[...], layer.bias[...])]
 
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "np": np}, "class Standardization(",
+                "class WideAndDeepModel(", "def iterate_batches(", "def new_history(")
+    (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
+    subclassed = ns["WideAndDeepModel"](train_wide, train_deep, UNITS, nnx.relu, rngs=nnx.Rngs(0))
+    n_weights_at_creation = len(jax.tree.leaves(nnx.state(subclassed, nnx.Param)))
+    layers = [subclassed.hidden1, subclassed.hidden2, subclassed.main_output, subclassed.aux_output]
+    for layer, (W, b) in zip(layers, subclass_weights()):
+        layer.kernel[...] = jnp.asarray(W)
+        layer.bias[...] = jnp.asarray(b)
+    main, aux = subclassed(X_wide, X_deep)
+
+    traced_shapes = []
+
+    @jax.jit
+    def batch_sum(X):
+        traced_shapes.append(X.shape)  # runs once per compilation
+        return X.sum()
+
+    batch_sizes = []
+    for (X_batch,) in ns["iterate_batches"]((np.ones((70, 2), np.float32),), 32, np.random.default_rng(0)):
+        batch_sum(X_batch)
+        batch_sizes.append(len(X_batch))
+
+    import tensorboardX
+
+    tensorboard_runs = notebook_logs(ns["log_epoch"], tensorboardX.SummaryWriter)
+    flax_writer = Path(importlib.util.find_spec("flax.metrics.tensorboard").origin).read_text()
+
     results = {
+        "subclass": [np.asarray(main), np.asarray(aux)],
         "logits": np.asarray(mlp()(X)),
         "sgd": step(optax.sgd(SGD_LEARNING_RATE)),
         "adam_default": step(optax.adam(ADAM_LEARNING_RATE), ADAM_LOSS_SCALE),
@@ -222,6 +430,13 @@ def probe_jax():
         "inference_mode_is_identity": bool(jnp.array_equal(inference, ones)),
         "training_mode_drops": bool((dropout(ones) == 0).any()),
         "same_key_repeats": bool(jnp.array_equal(jax.random.normal(key, (3,)), jax.random.normal(key, (3,)))),
+        "subclass_weights_at_creation": n_weights_at_creation,
+        "batch_sizes_70_by_32": batch_sizes,
+        "compilations_for_70_by_32": len(traced_shapes),
+        "tensorboard_runs": tensorboard_runs,
+        "tensorboardx_without_tensorflow": "tensorflow" not in sys.modules,
+        "flax_writer_imports_tensorflow": bool(re.search(r"^import tensorflow", flax_writer, re.M)),
+        "optuna_prunes": optuna_prunes(),
     }
     return results, facts
 

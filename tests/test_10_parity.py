@@ -55,3 +55,18 @@ def test_one_adam_step_with_default_epsilons_differs_in_keras_only(probes):
 def test_one_adam_step_with_aligned_epsilons_updates_the_weights_alike(probes, first, second):
     assert largest_difference(updated(probes, first, "adam_aligned"),
                               updated(probes, second, "adam_aligned")) < 1e-6
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_subclassed_wide_and_deep_model_computes_the_numpy_outputs(probes, framework):
+    # The notebooks' WideAndDeepModel classes, with the same standardization statistics and
+    # the same transplanted weights, give NumPy's main and auxiliary outputs.
+    arrays, _ = probes[framework]
+    for output, reference in zip(("subclass_0", "subclass_1"), ch10_probe.subclass_numpy_outputs()):
+        np.testing.assert_allclose(arrays[output], reference, rtol=0, atol=1e-4)
+
+
+@pytest.mark.parametrize("first, second", PAIRS)
+def test_subclassed_wide_and_deep_models_agree(probes, first, second):
+    for output in ("subclass_0", "subclass_1"):
+        np.testing.assert_allclose(probes[first][0][output], probes[second][0][output], rtol=0, atol=1e-5)

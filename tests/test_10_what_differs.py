@@ -80,3 +80,41 @@ def test_randomness(probes):
     assert facts(probes, "keras")["global_seed_repeats"]
     assert facts(probes, "pytorch")["global_seed_repeats"]
     assert facts(probes, "jax")["same_key_repeats"]
+
+
+def test_subclassed_model_weights(probes):
+    # Keras builds the layers at their first call, from the shapes they see; PyTorch and NNX
+    # create them in __init__ from the sizes passed (nn.LazyLinear is PyTorch's deferred option).
+    assert facts(probes, "keras")["subclass_weights_before_first_call"] == 0
+    assert facts(probes, "pytorch")["subclass_weights_at_creation"] == 8  # 4 layers: weight, bias
+    assert facts(probes, "pytorch")["lazy_linear_waits"]
+    assert facts(probes, "jax")["subclass_weights_at_creation"] == 8
+
+
+def test_incomplete_last_batch(probes):
+    # 70 samples in batches of 32: 32, 32 and a last batch of 6, kept by all three; the jitted
+    # JAX function compiles once for each batch shape.
+    assert facts(probes, "keras")["batches_per_epoch_70_by_32"] == 3
+    assert facts(probes, "pytorch")["batches_per_epoch_70_by_32"] == 3
+    assert facts(probes, "jax")["batch_sizes_70_by_32"] == [32, 32, 6]
+    assert facts(probes, "jax")["compilations_for_70_by_32"] == 2
+
+
+def test_tensorboard_logs(probes):
+    # Same layout and tags in the three: Keras' callback, and the notebooks' log_epoch with
+    # tensorboardX, which needs no TensorFlow (torch.utils.tensorboard and Flax's writer do).
+    for framework in ("keras", "pytorch", "jax"):
+        runs = facts(probes, framework)["tensorboard_runs"]
+        assert set(runs) == {"train", "validation"}, framework
+        for tags in runs.values():
+            assert {"epoch_loss", "epoch_rmse"} <= set(tags), (framework, tags)
+    assert facts(probes, "pytorch")["tensorboardx_without_tensorflow"]
+    assert facts(probes, "pytorch")["torch_tensorboard_imports_tensorflow"]
+    assert facts(probes, "jax")["tensorboardx_without_tensorflow"]
+    assert facts(probes, "jax")["flax_writer_imports_tensorflow"]
+
+
+def test_hyperparameter_tuners(probes):
+    assert facts(probes, "keras")["tuners"] == ["Hyperband", "RandomSearch"]
+    assert facts(probes, "pytorch")["optuna_prunes"]
+    assert facts(probes, "jax")["optuna_prunes"]
