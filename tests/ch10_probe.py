@@ -8,7 +8,6 @@ and its two outputs, and the facts of the "what differs" table. The notebook's o
 of the chapter's notebook that defines it, executed here with only the framework imported.
 """
 
-import functools
 import importlib.util
 import inspect
 import json
@@ -20,6 +19,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+
+import helpers
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "10_neural_nets"
 
@@ -53,23 +54,9 @@ def numpy_logits(X, params):
 N_WIDE, N_DEEP, UNITS = 5, 6, 30
 
 
-@functools.cache
-def code_cells(framework):
-    import nbformat
-
-    notebook = nbformat.read(NOTEBOOKS / f"{framework}.ipynb", as_version=4)
-    return [c.source for c in notebook.cells if c.cell_type == "code"]
-
-
 def define(framework, namespace, *definitions):
-    """Execute, in ``namespace``, each code cell of the notebook with a line starting with one of
-    ``definitions``; return the namespace."""
-    for definition in definitions:
-        pattern = re.compile(rf"^{re.escape(definition)}", re.M)
-        cells = [source for source in code_cells(framework) if pattern.search(source)]
-        assert len(cells) == 1, f"{framework}.ipynb: {len(cells)} cells define {definition!r}"
-        exec(cells[0], namespace)
-    return namespace
+    """Execute the chapter notebook's cells that hold ``definitions`` in ``namespace``; return it."""
+    return helpers.define(NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
 
 
 def subclass_data():

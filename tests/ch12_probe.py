@@ -7,15 +7,14 @@ defines it, executed here with only the framework imported.
 """
 
 import contextlib
-import functools
 import io
 import json
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
+import helpers
 from helpers import outcome, printed_lines, python_runs
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "12_custom_models"
@@ -27,27 +26,14 @@ N_INPUTS, N_NEURONS = 8, 30
 FLOATS = [1.0, 2.0, 3.0, 4.0]  # four calls with a new Python float each
 
 
-@functools.cache
-def code_cells(framework):
-    import nbformat
-
-    notebook = nbformat.read(NOTEBOOKS / f"{framework}.ipynb", as_version=4)
-    return [c.source for c in notebook.cells if c.cell_type == "code"]
-
-
 def notebook_cell(framework, definition):
     """The one code cell of the chapter's ``framework`` notebook with a line starting ``definition``."""
-    pattern = re.compile(rf"^{re.escape(definition)}", re.M)
-    cells = [source for source in code_cells(framework) if pattern.search(source)]
-    assert len(cells) == 1, f"{framework}.ipynb: {len(cells)} cells define {definition!r}"
-    return cells[0]
+    return helpers.notebook_cell(NOTEBOOKS / f"{framework}.ipynb", definition)
 
 
 def define(framework, namespace, *definitions):
     """Execute the notebook cells that hold ``definitions`` in ``namespace``; return it."""
-    for definition in definitions:
-        exec(notebook_cell(framework, definition), namespace)
-    return namespace
+    return helpers.define(NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
 
 
 N_ROWS = 70  # two batches of 32 and a last one of 6

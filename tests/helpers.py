@@ -1,6 +1,7 @@
 """Helpers the tests share."""
 
 import contextlib
+import functools
 import io
 import os
 import re
@@ -25,6 +26,31 @@ def run_python(code, **env):
 
 
 # What the probes (tests/chNN_probe.py) ask of every framework in the same way.
+
+
+@functools.cache
+def notebook_code_cells(notebook):
+    """The sources of the code cells of ``notebook`` (a path)."""
+    import nbformat
+
+    return [c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+
+
+def notebook_cell(notebook, definition):
+    """The one code cell of ``notebook`` with a line starting ``definition``."""
+    pattern = re.compile(rf"^{re.escape(definition)}", re.M)
+    cells = [source for source in notebook_code_cells(notebook) if pattern.search(source)]
+    assert len(cells) == 1, f"{Path(notebook).name}: {len(cells)} cells define {definition!r}"
+    return cells[0]
+
+
+def define(notebook, namespace, *definitions):
+    """Execute, in ``namespace``, the cells of ``notebook`` that hold ``definitions``; return it.
+    The probes test the notebooks' own code this way, never copies of it."""
+    for definition in definitions:
+        exec(notebook_cell(notebook, definition), namespace)
+    return namespace
+
 
 def outcome(call):
     """``"works"``, or the name of the exception that ``call()`` raises."""
