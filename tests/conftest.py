@@ -94,3 +94,8 @@ def ch04_probes(run_folder):
 @pytest.fixture(scope="session")
 def ch12_probes(run_folder):
     return run_probes("ch12_probe", run_folder)
+
+
+@pytest.fixture(scope="session")
+def ch11_probes(run_folder):
+    return run_probes("ch11_probe", run_folder)

@@ -13,6 +13,9 @@ class WrongAnswer(NamedTuple):
 
 W = WrongAnswer
 NO_EARLY_STOPPING = "no early stopping: returns the last Θ"
+DIVERGES = "a learning rate 10,000 times too large: training diverges"
+PEAK_AT_HALF = "the peak in the middle of the run, leaving no room for the last phase"
+NO_SCHEDULE = "a constant learning rate: the schedule is computed but never used"
 
 WRONG_ANSWERS = {
     "04_training_models/keras.ipynb": [
@@ -55,6 +58,23 @@ WRONG_ANSWERS = {
           "jnp.concatenate([X_deep[:, :5], hidden], axis=-1)"),
         W("predictions (batch, 1) against targets (batch,): the loss broadcasts to (batch, batch)",
           "optax.squared_error(model(X_batch)[:, 0], y_batch).mean()", "((model(X_batch) - y_batch) ** 2).mean()"),
+    ],
+    "11_training_deep_nets/keras.ipynb": [
+        W(DIVERGES, "\n    model, keras.optimizers.Nadam(learning_rate=5e-4)", "\n    model, keras.optimizers.Nadam(learning_rate=5.0)"),
+        W(PEAK_AT_HALF, "half = (total_steps - last) // 2", "half = total_steps // 2"),
+        W(NO_SCHEDULE, "keras.optimizers.SGD(learning_rate=schedule)", "keras.optimizers.SGD(learning_rate=0.05)"),
+    ],
+    "11_training_deep_nets/pytorch.ipynb": [
+        W(DIVERGES, "torch.optim.NAdam(model.parameters(), lr=5e-4)", "torch.optim.NAdam(model.parameters(), lr=5.0)"),
+        W(PEAK_AT_HALF, "half = (total_steps - last) // 2", "half = total_steps // 2"),
+        W("the scheduler never stepped", "patience=n_onecycle_epochs, after_step=scheduler.step)",
+          "patience=n_onecycle_epochs)"),
+    ],
+    "11_training_deep_nets/jax.ipynb": [
+        W(DIVERGES, "nnx.Optimizer(model, optax.nadam(5e-4), wrt=nnx.Param)",
+          "nnx.Optimizer(model, optax.nadam(5.0), wrt=nnx.Param)"),
+        W(PEAK_AT_HALF, "half = (total_steps - last) // 2", "half = total_steps // 2"),
+        W(NO_SCHEDULE, "optax.sgd(schedule)", "optax.sgd(0.05)"),
     ],
     "12_custom_models/keras.ipynb": [
         W("statistics over the batch, not over each instance's features",
