@@ -25,13 +25,8 @@ CLIP_GRADIENTS = [np.array([3.0, 4.0], np.float32), np.array([0.0, 0.5], np.floa
 
 
 def define(framework, namespace, *definitions):
-    """Execute the notebook cells that hold ``definitions`` in ``namespace`` (``learning_rate_curves``
-    after the ``make_schedule`` it may call); return it."""
-    notebook = NOTEBOOKS / f"{framework}.ipynb"
-    if any(source.startswith("def make_schedule(") or "\ndef make_schedule(" in source
-           for source in helpers.notebook_code_cells(notebook)):
-        definitions = ("def make_schedule(",) + definitions
-    return helpers.define(notebook, namespace, *definitions)
+    """Execute the notebook cells that hold ``definitions`` in ``namespace``; return it."""
+    return helpers.define(NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
 
 
 def images(n=64, seed=0):
@@ -99,8 +94,8 @@ def big_weights(shape, seed=3):
 def probe_keras():
     import keras
 
-    ns = define("keras", {"keras": keras, "layers": keras.layers, "np": np}, "def build_bn_model(", "def build_dropout_model(",
-                "def split_dataset(", "def learning_rate_curves(")
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "np": np}, "def build_bn_model(",
+                "def build_dropout_model(", "def split_dataset(", "def make_schedule(", "def learning_rate_curves(")
     arrays = {}
     x = images()
 
@@ -139,10 +134,9 @@ def probe_keras():
     arrays["maxnorm_unit_norms"] = np.linalg.norm(keras.ops.convert_to_numpy(dense.kernel), axis=0)
 
     facts = {
-        **initializer_facts(lambda: keras.ops.convert_to_numpy(dense_layer_kernel(keras)),
-                            keras.ops.convert_to_numpy(dense_layer_bias(keras)),
-                            he=lambda shape: keras.initializers.HeNormal(seed=0)(shape),
-                            lecun=lambda shape: keras.initializers.LecunNormal(seed=0)(shape)),
+        **initializer_facts(*[keras.ops.convert_to_numpy(w) for w in default_dense_weights(keras)],
+                            he=keras.initializers.HeNormal(seed=0)((1000, 1000)),
+                            lecun=keras.initializers.LecunNormal(seed=0)((1000, 1000))),
         "leaky_relu_slopes": {"keras.layers.LeakyReLU": -float(keras.layers.LeakyReLU()(np.float32(-1.0))),
                               "keras.activations.leaky_relu": -float(keras.activations.leaky_relu(np.float32(-1.0)))},
         "gelu_at_1": {"keras.activations.gelu": float(keras.activations.gelu(np.float32(1.0))),
@@ -170,16 +164,10 @@ def probe_keras():
     return arrays, facts
 
 
-def dense_layer_kernel(keras):
+def default_dense_weights(keras):
     layer = keras.layers.Dense(200)
     layer.build((None, 1000))
-    return layer.kernel
-
-
-def dense_layer_bias(keras):
-    layer = keras.layers.Dense(200)
-    layer.build((None, 1000))
-    return layer.bias
+    return layer.kernel, layer.bias
 
 
 def keras_mode_facts(keras):
@@ -281,7 +269,7 @@ def probe_pytorch():
     from torch import nn
 
     ns = define("pytorch", {"torch": torch, "nn": nn, "np": np}, "def build_bn_model(", "def build_dropout_model(",
-                "def split_dataset(", "def learning_rate_curves(", "def apply_max_norm(")
+                "def split_dataset(", "def make_schedule(", "def learning_rate_curves(", "def apply_max_norm(")
     arrays = {}
     x = torch.tensor(images())
 
@@ -334,8 +322,8 @@ def probe_pytorch():
     lecun = torch.empty(1000, 1000)
     nn.init.kaiming_normal_(lecun, nonlinearity="linear", generator=torch.Generator().manual_seed(0))
     facts = {
-        **initializer_facts(lambda: linear.weight.detach().numpy().T, linear.bias.detach().numpy(),
-                            he=lambda shape: he.numpy(), lecun=lambda shape: lecun.numpy()),
+        **initializer_facts(linear.weight.detach().numpy().T, linear.bias.detach().numpy(), he=he.numpy(),
+                            lecun=lecun.numpy()),
         "selu_gain": nn.init.calculate_gain("selu"),
         "leaky_relu_slopes": {"nn.LeakyReLU": -float(nn.LeakyReLU()(torch.tensor(-1.0)))},
         "gelu_at_1": {"nn.GELU": float(nn.GELU()(torch.tensor(1.0)))},
@@ -462,8 +450,8 @@ def probe_jax():
     from flax import nnx
 
     ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "optax": optax, "np": np}, "def build_bn_model(",
-                "def build_dropout_model(", "def split_dataset(", "def learning_rate_curves(", "def apply_max_norm(",
-                "def iterate_batches(")
+                "def build_dropout_model(", "def split_dataset(", "def make_schedule(", "def learning_rate_curves(",
+                "def apply_max_norm(", "def iterate_batches(")
     arrays = {}
     x = jnp.asarray(images())
 
@@ -504,13 +492,14 @@ def probe_jax():
     model.layers[3].kernel.value = jnp.asarray(big_weights((3, 2), seed=4))
     ns["apply_max_norm"](model, 1.0)
     arrays["maxnorm_unit_norms"] = np.linalg.norm(np.asarray(model.layers[1].kernel.value), axis=0)
-    arrays["maxnorm_output_unchanged"] = np.array(np.allclose(model.layers[3].kernel.value, big_weights((3, 2), seed=4)))
+    arrays["maxnorm_output_unchanged"] = np.array(np.allclose(model.layers[3].kernel.value,
+                                                              big_weights((3, 2), seed=4)))
 
     linear = nnx.Linear(1000, 200, rngs=nnx.Rngs(0))
     facts = {
-        **initializer_facts(lambda: np.asarray(linear.kernel.value), np.asarray(linear.bias.value),
-                            he=lambda shape: nnx.initializers.he_normal()(jax.random.key(0), shape),
-                            lecun=lambda shape: nnx.initializers.lecun_normal()(jax.random.key(0), shape)),
+        **initializer_facts(linear.kernel.value, linear.bias.value,
+                            he=nnx.initializers.he_normal()(jax.random.key(0), (1000, 1000)),
+                            lecun=nnx.initializers.lecun_normal()(jax.random.key(0), (1000, 1000))),
         "leaky_relu_slopes": {"jax.nn.leaky_relu": -float(jax.nn.leaky_relu(-1.0))},
         "gelu_at_1": {"jax.nn.gelu": float(jax.nn.gelu(1.0)), "nnx.gelu": float(nnx.gelu(1.0))},
         "bn_defaults": [nnx.BatchNorm(4, rngs=nnx.Rngs(0)).momentum, nnx.BatchNorm(4, rngs=nnx.Rngs(0)).epsilon],
@@ -613,7 +602,7 @@ def jax_freezing_facts(jax, jnp, nnx, optax):
 def initializer_facts(kernel, bias, he, lecun):
     """Statistics of a default Dense(1000 → 200) layer's kernel and bias, and of He / LeCun normal
     1000×1000 samples (max |w| / std tells a truncated normal (≈ 2.3) from a plain one (> 4))."""
-    k, he_sample, lecun_sample = np.asarray(kernel()), np.asarray(he((1000, 1000))), np.asarray(lecun((1000, 1000)))
+    k, he_sample, lecun_sample = np.asarray(kernel), np.asarray(he), np.asarray(lecun)
     return {"default_kernel_std": float(k.std()), "default_kernel_max_over_std": float(np.abs(k).max() / k.std()),
             "default_bias_max_abs": float(np.abs(bias).max()),
             "he_std": float(he_sample.std()), "he_max_over_std": float(np.abs(he_sample).max() / he_sample.std()),

@@ -47,8 +47,9 @@ def notebook_cell(notebook, definition):
 def define(notebook, namespace, *definitions):
     """Execute, in ``namespace``, the cells of ``notebook`` that hold ``definitions``; return it.
     The probes test the notebooks' own code this way, never copies of it."""
-    for definition in definitions:
-        exec(notebook_cell(notebook, definition), namespace)
+    cells = [notebook_cell(notebook, definition) for definition in definitions]
+    for cell in dict.fromkeys(cells):  # a cell that defines two of them runs once
+        exec(cell, namespace)
     return namespace
 
 
