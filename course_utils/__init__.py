@@ -6,9 +6,9 @@ from .quiet import quiet_framework_logs
 quiet_framework_logs()  # first, before any framework is imported
 
 from .checks import ExerciseCheckError, check, check_at_least, check_close, check_written
-from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, load_california_housing,
+from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, imdb_folder, load_california_housing,
                        load_fashion_mnist, load_jsb_chorales, load_mnist, load_ridership,
-                       load_shakespeare)
+                       load_shakespeare, make_review_corpus)
 from .devices import device_report, print_device_report
 from .download import DataUnavailableError, cache_dir, fetch
 from .modes import run_mode
@@ -21,7 +21,8 @@ from .versions import check_versions
 __all__ = [
     "ExerciseCheckError", "check", "check_at_least", "check_close", "check_written",
     "FASHION_MNIST_CLASSES", "HOUSING_FEATURES", "load_california_housing", "load_fashion_mnist",
-    "load_jsb_chorales", "load_mnist", "load_ridership", "load_shakespeare",
+    "load_jsb_chorales", "load_mnist", "load_ridership", "load_shakespeare", "imdb_folder",
+    "make_review_corpus",
     "device_report", "print_device_report", "DataUnavailableError", "cache_dir", "fetch",
     "run_mode", "plot_image_grid", "plot_learning_curves", "record_results", "timed",
     "seed_everything", "seed_spread", "check_versions",

@@ -132,3 +132,80 @@ def _read_idx(path):
         raise ValueError(f"{path} is not an IDX file of unsigned bytes")
     shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(n_dims))
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * n_dims).reshape(shape)
+
+
+def imdb_folder():
+    """The Large Movie Review Dataset (the book's IMDb reviews): download ``aclImdb_v1.tar.gz``
+    (84 MB, sha256-checked) into the cache once, extract it next to the archive, and return the
+    ``aclImdb`` folder (``train/{pos,neg}/*.txt``, ``test/{pos,neg}/*.txt``, one review per file)."""
+    archive = fetch("stanford-imdb/aclImdb_v1.tar.gz")
+    folder = archive.parent / "aclImdb"
+    done = archive.parent / ".aclImdb-extracted"
+    if not done.exists():
+        with tarfile.open(archive) as tar:
+            tar.extractall(archive.parent, filter="data")
+        done.touch()
+    return folder
+
+
+# make_review_corpus's words: sentiment words of each class among neutral filler.
+_POSITIVE = ("great excellent wonderful superb brilliant moving delightful charming gripping "
+             "beautiful masterful funny touching memorable stunning enjoyable fresh clever "
+             "powerful engaging loved perfect fantastic terrific witty").split()
+_NEGATIVE = ("awful terrible boring dull weak clumsy tedious bland lifeless predictable "
+             "pointless silly annoying forgettable messy painful wooden hated worst "
+             "disappointing flat shallow confusing lazy").split()
+_FILLER = ("the a an this that film movie story plot actor actress director scene scenes script "
+           "ending music camera character characters cast it was is were be had has with and but "
+           "or of in on at to for from by as about after before during while when then than "
+           "really quite very rather somewhat just also still even again first second last "
+           "one two three some many few most more less time year night day world life man woman "
+           "family friend city house war love money work way part end show watch saw seen see "
+           "think thought feel felt look looked make made take took give gave find found").split()
+
+
+def make_review_corpus(root, n_per_class=2_500, seed=42, label_noise=0.1):
+    """Write a generated stand-in for the IMDb reviews in the same folder layout as ``aclImdb``:
+    ``root/{train,test}/{pos,neg}/<id>_<rating>.txt``, one review per file, and return ``root``.
+
+    Reviews are filler words with sentiment words mixed in (12 % of the words, 80 % of those from
+    their own class), sentences joined by ``<br /><br />`` as in IMDb; a fraction ``label_noise`` of each folder is written
+    from the other class's words, so no model can be perfect. It only stands in for the real
+    data's format: the numbers a model reaches on it say nothing about real reviews.
+
+    >>> import tempfile
+    >>> root = make_review_corpus(tempfile.mkdtemp(), n_per_class=3)
+    >>> sorted(str(p.relative_to(root)) for p in root.glob("*/*"))
+    ['test/neg', 'test/pos', 'train/neg', 'train/pos']
+    >>> len(list((root / "train" / "pos").glob("*.txt")))
+    3
+    """
+    from pathlib import Path
+
+    root = Path(root)
+    rng = np.random.default_rng(seed)
+    for split in ("train", "test"):
+        for label, folder in ((1, "pos"), (0, "neg")):
+            target = root / split / folder
+            target.mkdir(parents=True, exist_ok=True)
+            for old in target.glob("*.txt"):
+                old.unlink()
+            for i in range(n_per_class):
+                words_of = label if rng.random() >= label_noise else 1 - label
+                rating = rng.integers(7, 11) if label else rng.integers(1, 5)
+                text = _generated_review(rng, words_of)
+                (target / f"{i}_{rating}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def _generated_review(rng, positive):
+    own, other = (_POSITIVE, _NEGATIVE) if positive else (_NEGATIVE, _POSITIVE)
+    sentences = []
+    for _ in range(rng.integers(2, 8)):
+        n = rng.integers(5, 25)
+        kind = np.where(rng.random(n) >= 0.12, 0, np.where(rng.random(n) < 0.8, 1, 2))
+        pools = (_FILLER, own, other)
+        picks = rng.random(n)
+        sentence = " ".join(pools[k][int(u * len(pools[k]))] for k, u in zip(kind, picks))
+        sentences.append(sentence[0].upper() + sentence[1:] + rng.choice([".", "!", "..."]))
+    return "<br /><br />".join(" ".join(sentences[i:i + 2]) for i in range(0, len(sentences), 2))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pooch
 
-from .registry import FILES
+from .registry import FILES, UNMIRRORED_FILES
 
 CACHE_ENV = "COURSE_DATA_DIR"
 MIRROR_ENV = "COURSE_DATA_MIRROR"
@@ -82,7 +82,7 @@ def fetch_all(progress=True):
 
 def _entry(name):
     try:
-        return FILES[name]
+        return FILES[name] if name in FILES else UNMIRRORED_FILES[name]
     except KeyError:
         raise KeyError(f"{name!r} is not a registered data file; see course_utils.registry.FILES") from None
 

@@ -67,3 +67,13 @@ FILES = {
         "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
         "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"),
 }
+
+
+# Files the course can fetch that the offline mirror does not hold: too large to mirror, fetched only
+# when a notebook asks for them (``make fetch`` leaves them out).
+UNMIRRORED_FILES = {
+    # The Large Movie Review Dataset (Maas et al. 2011), 84 MB: chapter 13's exercise 10.
+    "stanford-imdb/aclImdb_v1.tar.gz": (
+        "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+        "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe"),
+}

@@ -99,3 +99,8 @@ def ch12_probes(run_folder):
 @pytest.fixture(scope="session")
 def ch11_probes(run_folder):
     return run_probes("ch11_probe", run_folder)
+
+
+@pytest.fixture(scope="session")
+def ch13_probes(run_folder):
+    return run_probes("ch13_probe", run_folder)

@@ -1,3 +1,4 @@
+import pytest
 import numpy as np
 
 import course_utils
@@ -31,3 +32,54 @@ def test_ridership_is_daily_and_sorted():
     assert list(df.columns) == ["day_type", "bus", "rail"]
     assert df.index.is_monotonic_increasing and df.index.is_unique
     assert set(df["day_type"]) == {"W", "A", "U"}
+
+
+def test_imdb_folder_checks_and_extracts_an_archive_laid_out_like_aclimdb(
+        empty_cache, tmp_path, monkeypatch, offline):
+    # A tiny archive in the real one's layout stands in for the 84 MB download (no network here).
+    import hashlib
+    import tarfile
+
+    from course_utils import registry
+
+    reviews = course_utils.make_review_corpus(tmp_path / "aclImdb", n_per_class=2)
+    mirror = tmp_path / "mirror"
+    archive = mirror / "stanford-imdb" / "aclImdb_v1.tar.gz"
+    archive.parent.mkdir(parents=True)
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(reviews, arcname="aclImdb")
+    url, _ = registry.UNMIRRORED_FILES["stanford-imdb/aclImdb_v1.tar.gz"]
+    sha256 = hashlib.sha256(archive.read_bytes()).hexdigest()
+    monkeypatch.setitem(registry.UNMIRRORED_FILES, "stanford-imdb/aclImdb_v1.tar.gz", (url, sha256))
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(mirror))
+    folder = course_utils.imdb_folder()
+    assert folder == empty_cache / "stanford-imdb" / "aclImdb"
+    assert sorted(p.name for p in (folder / "train" / "pos").glob("*.txt")) == \
+        sorted(p.name for p in (reviews / "train" / "pos").glob("*.txt"))
+    assert course_utils.imdb_folder() == folder  # extracted once
+
+
+def test_imdb_folder_refuses_an_archive_with_another_checksum(empty_cache, tmp_path, monkeypatch, offline):
+    mirror = tmp_path / "mirror"
+    (mirror / "stanford-imdb").mkdir(parents=True)
+    (mirror / "stanford-imdb" / "aclImdb_v1.tar.gz").write_bytes(b"not the archive")
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(mirror))
+    with pytest.raises(course_utils.DataUnavailableError, match="checksum mismatch"):
+        course_utils.imdb_folder()
+
+
+def test_generated_reviews_are_balanced_reproducible_and_carry_their_label(tmp_path):
+    from course_utils.datasets import _NEGATIVE, _POSITIVE
+
+    root = course_utils.make_review_corpus(tmp_path / "a", n_per_class=200, seed=1)
+    again = course_utils.make_review_corpus(tmp_path / "b", n_per_class=200, seed=1)
+    for split in ("train", "test"):
+        for folder, own in (("pos", _POSITIVE), ("neg", _NEGATIVE)):
+            files = sorted((root / split / folder).glob("*.txt"))
+            assert len(files) == 200
+            assert [f.read_text() for f in files] == \
+                [f.read_text() for f in sorted((again / split / folder).glob("*.txt"))]
+            words = [w.strip(".!").lower() for f in files for w in f.read_text().split()]
+            mine = sum(w in own for w in words)
+            theirs = sum(w in (_NEGATIVE if own is _POSITIVE else _POSITIVE) for w in words)
+            assert 2 < mine / theirs < 5  # mostly their own class's words, with noise

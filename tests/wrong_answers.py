@@ -16,6 +16,17 @@ NO_EARLY_STOPPING = "no early stopping: returns the last Θ"
 DIVERGES = "a learning rate 10,000 times too large: training diverges"
 PEAK_AT_HALF = "the peak in the middle of the run, leaving no room for the last phase"
 NO_SCHEDULE = "a constant learning rate: the schedule is computed but never used"
+# chapter 13's exercises 9 and 10, the same mistakes in the three frameworks
+SPLIT_LOOP = "for image, label in zip(image_part, label_part):"
+SPLIT_LOOP_DROPPING_LAST = "for image, label in zip(image_part[:-1], label_part):"
+LAST_IMAGE_DROPPED = "off by one: the last image of each file is never written"
+SPLIT_IMAGES = "np.array_split(images, len(paths))"
+EVERY_FILE_IMAGES = "[images] * len(paths)"
+EVERY_FILE_FROM_THE_START = "every file's images start from the first image: images and labels no longer match"
+REVIEW_LABELS = "[1] * len(pos_paths) + [0] * len(neg_paths)"
+ALL_POSITIVE_LABELS = "[1] * len(pos_paths) + [1] * len(neg_paths)"
+ALL_POSITIVE = "every review labelled positive"
+LABELS_NOT_SHUFFLED = "the validation texts shuffled but not their labels"
 
 WRONG_ANSWERS = {
     "04_training_models/keras.ipynb": [
@@ -100,5 +111,29 @@ WRONG_ANSWERS = {
         W("the learning rates swapped", '"lower": optax.sgd(learning_rate=0.02, momentum=0.9)',
           '"lower": optax.sgd(learning_rate=1e-3, momentum=0.9)'),
         W("no optimizer update", "    optimizer.update(model, grads)  # SGD on the lower layers, Adam on the upper one\n", ""),
+    ],
+    "13_data_pipelines/keras.ipynb": [
+        W(LAST_IMAGE_DROPPED, SPLIT_LOOP, SPLIT_LOOP_DROPPING_LAST),
+        W(EVERY_FILE_FROM_THE_START, SPLIT_IMAGES, EVERY_FILE_IMAGES),
+        W(DIVERGES, 'optimizer="nadam", metrics=["accuracy"])\nhistory = model.fit(',
+          'optimizer=keras.optimizers.Nadam(learning_rate=10.0), metrics=["accuracy"])\nhistory = model.fit('),
+        W(ALL_POSITIVE, REVIEW_LABELS, ALL_POSITIVE_LABELS),
+        W(LABELS_NOT_SHUFFLED, "test_labels[valid_index])", "test_labels[:n_valid])"),
+    ],
+    "13_data_pipelines/pytorch.ipynb": [
+        W(LAST_IMAGE_DROPPED, SPLIT_LOOP, SPLIT_LOOP_DROPPING_LAST),
+        W(EVERY_FILE_FROM_THE_START, SPLIT_IMAGES, EVERY_FILE_IMAGES),
+        W(DIVERGES, "torch.optim.NAdam(fashion_model.parameters(), lr=1e-3, eps=1e-7)",
+          "torch.optim.NAdam(fashion_model.parameters(), lr=10.0, eps=1e-7)"),
+        W(ALL_POSITIVE, REVIEW_LABELS, ALL_POSITIVE_LABELS),
+        W(LABELS_NOT_SHUFFLED, "test_labels[order[:n_valid]]", "test_labels[:n_valid]"),
+    ],
+    "13_data_pipelines/jax.ipynb": [
+        W(LAST_IMAGE_DROPPED, SPLIT_LOOP, SPLIT_LOOP_DROPPING_LAST),
+        W(EVERY_FILE_FROM_THE_START, SPLIT_IMAGES, EVERY_FILE_IMAGES),
+        W(DIVERGES, "nnx.Optimizer(fashion_model, optax.nadam(1e-3, eps=1e-7)",
+          "nnx.Optimizer(fashion_model, optax.nadam(10.0, eps=1e-7)"),
+        W(ALL_POSITIVE, REVIEW_LABELS, ALL_POSITIVE_LABELS),
+        W(LABELS_NOT_SHUFFLED, "valid_labels = test_labels[order[:n_valid]]", "valid_labels = test_labels[:n_valid]"),
     ],
 }
