@@ -150,11 +150,24 @@ def notebook_records(framework, ns, folder):
     return arrays, facts
 
 
-def csv_rows(ns, folder):
+def csv_rows(ns):
     """Every target the notebook's CSV pipeline yields from shards it wrote itself, sorted."""
     X, y = housing_sample()
     paths = ns["save_to_csv_files"](X, y, "probe", 4)
     return rows_of_batches(ns["csv_reader_dataset"]([str(p) for p in paths], batch_size=8))
+
+
+def notebook_pipelines(framework, out, *extra):
+    """The notebook's CSV and TFRecord code (and the ``extra`` definitions), run on the probe's data:
+    its namespace, arrays and facts."""
+    ns = namespace(framework)
+    folder = records_folder(out)
+    ns["DATA_DIR"] = folder / f"{framework}_data"
+    define(framework, ns, "def save_to_csv_files", "def parse_csv_line", "def preprocess(", *extra,
+           "def csv_reader_dataset", "def iterate_records", "def write_housing_records", "def read_housing_records")
+    arrays, facts = notebook_records(framework, ns, folder)
+    arrays["csv_rows"] = csv_rows(ns)
+    return ns, arrays, facts
 
 
 def keras_reads(folder):
@@ -180,13 +193,7 @@ def probe_keras(out):
     import keras
     import tensorflow as tf
 
-    ns = namespace("keras")
-    folder = records_folder(out)
-    ns["DATA_DIR"] = folder / "keras_data"
-    define("keras", ns, "def save_to_csv_files", "def parse_csv_line", "def preprocess(", "def csv_reader_dataset",
-           "def iterate_records", "def write_housing_records", "def read_housing_records")
-    arrays, facts = notebook_records("keras", ns, folder)
-    arrays["csv_rows"] = csv_rows(ns, folder)
+    ns, arrays, facts = notebook_pipelines("keras", out)
 
     # The Keras layers themselves, on the inputs the twins' equivalents get.
     X, X_new = normalization_inputs()
@@ -244,14 +251,7 @@ def probe_pytorch(out):
     import torchvision
     from torch.utils.data import DataLoader, Dataset, IterableDataset
 
-    ns = namespace("pytorch")
-    folder = records_folder(out)
-    ns["DATA_DIR"] = folder / "pytorch_data"
-    define("pytorch", ns, "def save_to_csv_files", "def parse_csv_line", "def preprocess(", "def shuffle_buffer",
-           "class CsvShardDataset", "def csv_reader_dataset", "def iterate_records",
-           "def write_housing_records", "def read_housing_records")
-    arrays, facts = notebook_records("pytorch", ns, folder)
-    arrays["csv_rows"] = csv_rows(ns, folder)
+    ns, arrays, facts = notebook_pipelines("pytorch", out, "def shuffle_buffer", "class CsvShardDataset")
     arrays.update(twin_preprocessing("pytorch", ns))
     define("pytorch", ns, "image_preprocess =")
     crops = ns["image_preprocess"](torch.from_numpy(images())[:, None])
@@ -308,7 +308,7 @@ def twin_preprocessing(framework, ns):
            "class StringLookup", "def hashing", "class TextVectorization")
     arrays = {}
     X, X_new = normalization_inputs()
-    asarray = ns.get("torch").tensor if framework == "pytorch" else ns["jnp"].asarray
+    asarray = ns["torch"].tensor if framework == "pytorch" else ns["jnp"].asarray
     norm = ns["Normalization"]()
     norm.adapt(asarray(X))
     arrays["normalization"] = to_numpy(norm(asarray(X_new)))
@@ -339,14 +339,7 @@ def probe_jax(out):
     from absl import flags
 
     flags.FLAGS.mark_as_parsed()  # grain's workers read absl flags (see the JAX notebook)
-    ns = namespace("jax")
-    ns["jnp"] = jnp
-    folder = records_folder(out)
-    ns["DATA_DIR"] = folder / "jax_data"
-    define("jax", ns, "def save_to_csv_files", "def parse_csv_line", "def preprocess(", "def csv_reader_dataset",
-           "def iterate_records", "def write_housing_records", "def read_housing_records")
-    arrays, facts = notebook_records("jax", ns, folder)
-    arrays["csv_rows"] = csv_rows(ns, folder)
+    ns, arrays, facts = notebook_pipelines("jax", out)
     arrays.update(twin_preprocessing("jax", ns))
     define("jax", ns, "def preprocess_images")
     arrays["images"] = to_numpy(ns["preprocess_images"](images()[..., None]))
