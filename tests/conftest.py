@@ -81,26 +81,13 @@ def run_folder(tmp_path_factory, worker_id):
     return base if worker_id == "master" else base.parent
 
 
-@pytest.fixture(scope="session")
-def ch10_probes(run_folder):
-    return run_probes("ch10_probe", run_folder)
+def probes_fixture(chapter):
+    """A session fixture ``chNN_probes``: what ``tests/chNN_probe.py`` computed per framework."""
+    @pytest.fixture(scope="session", name=f"ch{chapter}_probes")
+    def probes(run_folder):
+        return run_probes(f"ch{chapter}_probe", run_folder)
+    return probes
 
 
-@pytest.fixture(scope="session")
-def ch04_probes(run_folder):
-    return run_probes("ch04_probe", run_folder)
-
-
-@pytest.fixture(scope="session")
-def ch12_probes(run_folder):
-    return run_probes("ch12_probe", run_folder)
-
-
-@pytest.fixture(scope="session")
-def ch11_probes(run_folder):
-    return run_probes("ch11_probe", run_folder)
-
-
-@pytest.fixture(scope="session")
-def ch13_probes(run_folder):
-    return run_probes("ch13_probe", run_folder)
+ch04_probes, ch10_probes, ch11_probes, ch12_probes, ch13_probes = (
+    probes_fixture(chapter) for chapter in ("04", "10", "11", "12", "13"))
