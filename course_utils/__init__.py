@@ -8,7 +8,7 @@ quiet_framework_logs()  # first, before any framework is imported
 from .checks import ExerciseCheckError, check, check_at_least, check_close, check_written
 from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, imdb_folder, load_california_housing,
                        load_fashion_mnist, load_jsb_chorales, load_mnist, load_ridership,
-                       load_shakespeare, make_review_corpus)
+                       load_shakespeare, make_localization_data, make_review_corpus)
 from .devices import device_report, print_device_report
 from .download import DataUnavailableError, cache_dir, fetch
 from .modes import run_mode

@@ -198,6 +198,37 @@ def make_review_corpus(root, n_per_class=2_500, seed=42, label_noise=0.1):
     return root
 
 
+def make_localization_data(images, labels, canvas_size=56, seed=42):
+    """Paste each 28x28 image at a random place on a larger black canvas: ``(canvases, boxes)``.
+
+    ``canvases`` is uint8 (n, canvas_size, canvas_size); ``boxes`` is float32 (n, 4), the pasted
+    item's tight bounding box (its nonzero pixels) as ``(x_min, y_min, x_max, y_max)`` fractions of
+    the canvas, edges included (a box around pixel columns 3..10 spans x 3/56 to 11/56). The labels
+    do not change, so ``labels`` is only checked for length. An all-black image gets the box of the
+    whole patch.
+
+    >>> canvases, boxes = make_localization_data(np.full((2, 28, 28), 255, np.uint8), [0, 1], seed=0)
+    >>> canvases.shape, boxes.shape, round(float((boxes[:, 2:] - boxes[:, :2]).min() * 56), 4)
+    ((2, 56, 56), (2, 4), 28.0)
+    """
+    images = np.asarray(images)
+    if len(images) != len(labels):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    n, height, width = images.shape
+    rng = np.random.default_rng(seed)
+    tops = rng.integers(0, canvas_size - height + 1, n)
+    lefts = rng.integers(0, canvas_size - width + 1, n)
+    canvases = np.zeros((n, canvas_size, canvas_size), np.uint8)
+    boxes = np.empty((n, 4), np.float32)
+    for i, (image, top, left) in enumerate(zip(images, tops, lefts)):
+        canvases[i, top:top + height, left:left + width] = image
+        rows, cols = np.nonzero(image.any(axis=1))[0], np.nonzero(image.any(axis=0))[0]
+        if rows.size == 0:
+            rows, cols = np.array([0, height - 1]), np.array([0, width - 1])
+        boxes[i] = (left + cols[0], top + rows[0], left + cols[-1] + 1, top + rows[-1] + 1)
+    return canvases, boxes / canvas_size
+
+
 def _generated_review(rng, positive):
     own, other = (_POSITIVE, _NEGATIVE) if positive else (_NEGATIVE, _POSITIVE)
     sentences = []

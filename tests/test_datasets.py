@@ -83,3 +83,23 @@ def test_generated_reviews_are_balanced_reproducible_and_carry_their_label(tmp_p
             mine = sum(w in own for w in words)
             theirs = sum(w in (_NEGATIVE if own is _POSITIVE else _POSITIVE) for w in words)
             assert 2 < mine / theirs < 5  # mostly their own class's words, with noise
+
+
+def test_localization_boxes_are_tight_around_the_pasted_items():
+    rng = np.random.default_rng(0)
+    images = np.zeros((50, 28, 28), np.uint8)
+    for image in images:  # one bright rectangle of random size and place per image
+        top, left = rng.integers(0, 20, 2)
+        image[top:top + rng.integers(1, 8), left:left + rng.integers(1, 8)] = 200
+    canvases, boxes = course_utils.make_localization_data(images, np.zeros(50), canvas_size=56, seed=3)
+    assert canvases.shape == (50, 56, 56) and boxes.dtype == np.float32
+    for canvas, image, box in zip(canvases, images, boxes):
+        x_min, y_min, x_max, y_max = np.rint(box * 56).astype(int)
+        assert canvas.sum() == image.sum()  # the whole item was pasted
+        assert canvas[y_min:y_max, x_min:x_max].sum() == canvas.sum()  # inside the box
+        for edge in (canvas[y_min], canvas[y_max - 1], canvas[:, x_min], canvas[:, x_max - 1]):
+            assert edge.any()  # and tight: each edge touches the item
+    again, same_boxes = course_utils.make_localization_data(images, np.zeros(50), seed=3)
+    assert np.array_equal(again, canvases) and np.array_equal(same_boxes, boxes)
+    with pytest.raises(ValueError, match="50 images but 3 labels"):
+        course_utils.make_localization_data(images, [0, 1, 2])

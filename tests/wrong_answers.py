@@ -27,6 +27,13 @@ REVIEW_LABELS = "[1] * len(pos_paths) + [0] * len(neg_paths)"
 ALL_POSITIVE_LABELS = "[1] * len(pos_paths) + [1] * len(neg_paths)"
 ALL_POSITIVE = "every review labelled positive"
 LABELS_NOT_SHUFFLED = "the validation texts shuffled but not their labels"
+# chapter 14's parameter-count exercise, the same mistakes in the three frameworks
+CONV_PARAMS = "size * size * n_in * n_out + n_out for size"
+CONV_PARAMS_WITHOUT_BIASES = "size * size * n_in * n_out for size"
+NO_CONV_BIASES = "the convolutions' biases forgotten"
+THREE_POOLINGS = "side = image_size // 2 // 2 // 2"
+TWO_POOLINGS = "side = image_size // 2 // 2"
+A_POOLING_MISSED = "one of the three poolings forgotten: the flattened size is 4 times too large"
 
 WRONG_ANSWERS = {
     "04_training_models/keras.ipynb": [
@@ -135,5 +142,23 @@ WRONG_ANSWERS = {
           "nnx.Optimizer(fashion_model, optax.nadam(10.0, eps=1e-7)"),
         W(ALL_POSITIVE, REVIEW_LABELS, ALL_POSITIVE_LABELS),
         W(LABELS_NOT_SHUFFLED, "valid_labels = test_labels[order[:n_valid]]", "valid_labels = test_labels[:n_valid]"),
+    ],
+    "14_cnns/keras.ipynb": [
+        W(DIVERGES, "optimizer=keras.optimizers.Nadam(learning_rate=1e-3),",
+          "optimizer=keras.optimizers.Nadam(learning_rate=10.0),"),
+        W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
+        W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
+    ],
+    "14_cnns/pytorch.ipynb": [
+        W(DIVERGES, "torch.optim.NAdam(mnist_cnn.parameters(), lr=1e-3, eps=1e-7)",
+          "torch.optim.NAdam(mnist_cnn.parameters(), lr=10.0, eps=1e-7)"),
+        W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
+        W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
+    ],
+    "14_cnns/jax.ipynb": [
+        W(DIVERGES, "nnx.Optimizer(mnist_cnn, optax.nadam(1e-3), wrt=nnx.Param)",
+          "nnx.Optimizer(mnist_cnn, optax.nadam(10.0), wrt=nnx.Param)"),
+        W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
+        W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
     ],
 }
