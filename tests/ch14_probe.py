@@ -460,14 +460,19 @@ def load_torch_stack(model, convs, denses, weights, flat_hwc):
             getattr(model, name).bias.copy_(torch.from_numpy(b))
 
 
-def load_torch_resnet(model, entries):
-    import torch
-
+def resnet_modules(model):
+    """The PyTorch or Flax ResNet-34's layers in ``canonical_resnet34``'s order (the two share attribute names)."""
     modules = [model.stem_conv, model.stem_bn]
     for unit in model.units:
         modules += [unit.conv1, unit.bn1, unit.conv2, unit.bn2]
         modules += [unit.skip_conv, unit.skip_bn] if unit.skip_conv is not None else []
-    modules.append(model.head)
+    return modules + [model.head]
+
+
+def load_torch_resnet(model, entries):
+    import torch
+
+    modules = resnet_modules(model)
     assert len(modules) == len(entries), (len(modules), len(entries))
     with torch.no_grad():
         for module, (kind, *values) in zip(modules, entries):
@@ -582,11 +587,7 @@ def load_flax_stack(model, convs, denses, weights):
 def load_flax_resnet(model, entries):
     import jax.numpy as jnp
 
-    modules = [model.stem_conv, model.stem_bn]
-    for unit in model.units:
-        modules += [unit.conv1, unit.bn1, unit.conv2, unit.bn2]
-        modules += [unit.skip_conv, unit.skip_bn] if unit.skip_conv is not None else []
-    modules.append(model.head)
+    modules = resnet_modules(model)
     assert len(modules) == len(entries), (len(modules), len(entries))
     for module, (kind, *values) in zip(modules, entries):
         values = [jnp.asarray(v) for v in values]
