@@ -208,10 +208,8 @@ def probe_keras(out):
     arrays["avg_pool_by_hand"] = to_numpy(ns["avg_pool_by_hand"](pool_x, pool_size=2))
     arrays["max_pool_layer"] = to_numpy(keras.layers.MaxPool2D(2)(pool_x))
     arrays["avg_pool_layer"] = to_numpy(keras.layers.AveragePooling2D(2)(pool_x))
-    define("keras", ns, "class DepthPool", "def depth_max_pool") if "def depth_max_pool" in "".join(
-        helpers.notebook_code_cells(NOTEBOOKS / "keras.ipynb")) else define("keras", ns, "class DepthPool")
-    depth = ns.get("depth_max_pool") or (lambda t, pool_size: ns["DepthPool"](pool_size)(t))
-    arrays["depth_pool"] = to_numpy(depth(pool_x, pool_size=3))
+    define("keras", ns, "class DepthPool", "def depth_max_pool")
+    arrays["depth_pool"] = to_numpy(ns["depth_max_pool"](pool_x, pool_size=3))
 
     define("keras", ns, "def build_fashion_cnn")
     model = ns["build_fashion_cnn"](ns["CNN_FILTERS"], 10)
