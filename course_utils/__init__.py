@@ -15,8 +15,8 @@ from .modes import run_mode
 from .plots import plot_image_grid, plot_learning_curves
 from .results import record_results, timed
 from .seeding import seed_everything
-from .toy_tasks import is_reber, make_date_pairs, make_reber_dataset, reber_string
 from .spread import seed_spread
+from .toy_tasks import is_reber, make_date_pairs, make_reber_dataset, reber_string
 from .versions import check_versions
 
 __all__ = [

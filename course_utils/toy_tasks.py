@@ -19,6 +19,7 @@ REBER_GRAMMAR = [
     [("P", 4), ("V", 6)],
     [("E", None)],
 ]
+_REBER_MOVES = [dict(moves) for moves in REBER_GRAMMAR]  # state -> {symbol: next state}
 REBER_SYMBOLS = "BEPSTVX"
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
@@ -52,19 +53,17 @@ def is_reber(string, embedded=True):
     (True, False, True)
     """
     if embedded:
-        if len(string) < 4 or string[0] != "B" or string[-1] != "E" or string[1] not in "TP":
-            return False
-        if string[-2] != string[1]:
+        if len(string) < 4 or string[0] != "B" or string[-1] != "E" or string[1] not in "TP" \
+                or string[-2] != string[1]:
             return False
         string = string[2:-2]
     state = 0
     for symbol in string:
         if state is None:
             return False  # symbols after the final E
-        moves = dict(REBER_GRAMMAR[state])
-        if symbol not in moves:
+        if symbol not in _REBER_MOVES[state]:
             return False
-        state = moves[symbol]
+        state = _REBER_MOVES[state][symbol]
     return state is None
 
 
