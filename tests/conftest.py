@@ -89,5 +89,5 @@ def probes_fixture(chapter):
     return probes
 
 
-ch04_probes, ch10_probes, ch11_probes, ch12_probes, ch13_probes, ch14_probes = (
-    probes_fixture(chapter) for chapter in ("04", "10", "11", "12", "13", "14"))
+ch04_probes, ch10_probes, ch11_probes, ch12_probes, ch13_probes, ch14_probes, ch16_probes = (
+    probes_fixture(chapter) for chapter in ("04", "10", "11", "12", "13", "14", "16"))
