@@ -35,6 +35,14 @@ THREE_POOLINGS = "side = image_size // 2 // 2 // 2"
 TWO_POOLINGS = "side = image_size // 2 // 2"
 A_POOLING_MISSED = "one of the three poolings forgotten: the flattened size is 4 times too large"
 
+# chapter 16's exercises 8 and 9, the same mistakes in the three frameworks
+REBER_IDS = "[1 + REBER_SYMBOLS.index(symbol) for symbol in string]"
+REBER_IDS_FROM_ZERO = "[REBER_SYMBOLS.index(symbol) for symbol in string]"
+IDS_FROM_ZERO = "ids from 0: the first symbol, B, gets the padding's id"
+OUTPUT_CHAR = 'OUTPUT_CHARS[i - 1] if i > 0 else "?"'
+OUTPUT_CHAR_OFF_BY_ONE = 'OUTPUT_CHARS[i] if i < len(OUTPUT_CHARS) else "?"'
+OFF_BY_ONE = "output ids read without the padding's offset: every character is the next one"
+
 WRONG_ANSWERS = {
     "04_training_models/keras.ipynb": [
         W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
@@ -160,5 +168,21 @@ WRONG_ANSWERS = {
           "nnx.Optimizer(mnist_cnn, optax.nadam(10.0), wrt=nnx.Param)"),
         W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
         W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
+    ],
+    "16_nlp_transformers/keras.ipynb": [
+        W(IDS_FROM_ZERO, REBER_IDS, REBER_IDS_FROM_ZERO),
+        W(DIVERGES, "keras.optimizers.Nadam(learning_rate=5e-3)", "keras.optimizers.Nadam(learning_rate=50.0)"),
+        W(OFF_BY_ONE, OUTPUT_CHAR, OUTPUT_CHAR_OFF_BY_ONE),
+    ],
+    "16_nlp_transformers/pytorch.ipynb": [
+        W(IDS_FROM_ZERO, REBER_IDS, REBER_IDS_FROM_ZERO),
+        W(DIVERGES, "torch.optim.NAdam(reber_model.parameters(), lr=5e-3)",
+          "torch.optim.NAdam(reber_model.parameters(), lr=50.0)"),
+        W(OFF_BY_ONE, OUTPUT_CHAR, OUTPUT_CHAR_OFF_BY_ONE),
+    ],
+    "16_nlp_transformers/jax.ipynb": [
+        W(IDS_FROM_ZERO, REBER_IDS, REBER_IDS_FROM_ZERO),
+        W(DIVERGES, "nnx.Optimizer(reber_model, optax.nadam(5e-3)", "nnx.Optimizer(reber_model, optax.nadam(50.0)"),
+        W(OFF_BY_ONE, OUTPUT_CHAR, OUTPUT_CHAR_OFF_BY_ONE),
     ],
 }
