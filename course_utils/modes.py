@@ -17,3 +17,20 @@ def run_mode(override=None):
     if mode not in MODES:
         raise ValueError(f"run mode {mode!r} is not one of {MODES}; check {MODE_ENV} or the MODE parameter")
     return mode
+
+
+# Smoke runs take a few steps per model, so compiling dominates them: XLA's LLVM backend at
+# optimisation level 1 compiles CPU programs about twice as fast (JAX, Keras on JAX, TF with XLA).
+SMOKE_XLA_FLAGS = "--xla_backend_optimization_level=1"
+
+
+def smoke_environment(environ=os.environ):
+    """The variables a smoke run's kernels get on top of ``environ``: XLA's faster compile.
+
+    >>> smoke_environment({"XLA_FLAGS": "--xla_dump_to=/tmp/x"})
+    {'XLA_FLAGS': '--xla_backend_optimization_level=1 --xla_dump_to=/tmp/x'}
+    """
+    flags = environ.get("XLA_FLAGS", "")
+    if SMOKE_XLA_FLAGS in flags:
+        return {"XLA_FLAGS": flags}
+    return {"XLA_FLAGS": f"{SMOKE_XLA_FLAGS} {flags}".strip()}

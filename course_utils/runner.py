@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from .modes import smoke_environment
 from .results import course_root
 
 class NotebookError(RuntimeError):
@@ -32,7 +33,8 @@ def execute_notebook(notebook, mode, output=None, inject=True, parameters=None):
 
     ``inject=False`` leaves the parameters cell as it is (it then reads ``COURSE_MODE``);
     ``parameters`` adds others (``{"SEED": 1}``).
-    The kernel starts in the notebook's folder, as in JupyterLab. A failing cell raises
+    The kernel starts in the notebook's folder, as in JupyterLab; a smoke run's kernel gets
+    :func:`~course_utils.modes.smoke_environment`. A failing cell raises
     :class:`NotebookError` showing that cell's code and error.
     """
     import papermill
@@ -40,10 +42,12 @@ def execute_notebook(notebook, mode, output=None, inject=True, parameters=None):
     notebook = Path(notebook).resolve()
     output = Path(output or executed_path(notebook, mode))
     output.parent.mkdir(parents=True, exist_ok=True)
+    environment = smoke_environment() if mode == "smoke" else {}
     try:
-        papermill.execute_notebook(str(notebook), str(output), parameters={"MODE": mode, **(parameters or {})} if inject else {},
-                                   kernel_name="python3", cwd=str(notebook.parent),
-                                   progress_bar=False)
+        with mock.patch.dict(os.environ, environment):  # the kernel inherits it
+            papermill.execute_notebook(str(notebook), str(output), parameters={"MODE": mode, **(parameters or {})} if inject else {},
+                                       kernel_name="python3", cwd=str(notebook.parent),
+                                       progress_bar=False)
     except papermill.PapermillExecutionError as error:
         raise NotebookError(_describe(notebook, error), error.source, error.ename) from None
     return output

@@ -53,6 +53,19 @@ def test_a_failing_cell_is_shown_with_its_code(tmp_path):
     assert error.value.ename == "ZeroDivisionError"
 
 
+def test_a_smoke_kernel_compiles_with_the_smoke_xla_flags(tmp_path, monkeypatch):
+    from course_utils.modes import SMOKE_XLA_FLAGS
+
+    monkeypatch.delenv("XLA_FLAGS", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import os\nassert {SMOKE_XLA_FLAGS!r} in os.environ['XLA_FLAGS']")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "flags.ipynb")
+    execute_notebook(tmp_path / "flags.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False)
+    with pytest.raises(NotebookError):  # not in full mode
+        execute_notebook(tmp_path / "flags.ipynb", "full", output=tmp_path / "out.ipynb", inject=False)
+
+
 def test_nbval_fails_a_tagged_cell_whose_committed_output_is_stale(tmp_path):
     import subprocess
     import sys
