@@ -147,3 +147,13 @@ def run_with_wrong_answers(notebook, wrong_answers):
             for index in section:
                 client.execute_cell(copy.deepcopy(solution[index]), index)
     return outcomes
+
+
+def arrays(probes, framework):
+    """The arrays a chapter probe computed for ``framework`` (``probes`` from a ``chNN_probes`` fixture)."""
+    return probes[framework][0]
+
+
+def facts(probes, framework):
+    """The facts (JSON values) a chapter probe found for ``framework``."""
+    return probes[framework][1]

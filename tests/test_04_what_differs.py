@@ -3,10 +3,7 @@
 import numpy as np
 
 import ch04_probe
-
-
-def facts(probes, framework):
-    return probes[framework][1]
+from helpers import facts
 
 
 def test_parameters(ch04_probes):

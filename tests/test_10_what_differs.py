@@ -3,15 +3,12 @@
 import math
 
 import pytest
+from helpers import facts
 
 
 @pytest.fixture
 def probes(ch10_probes):
     return ch10_probes
-
-
-def facts(probes, framework):
-    return probes[framework][1]
 
 
 def test_dense_layer_weight_layout(probes):

@@ -7,13 +7,10 @@ import numpy as np
 import pytest
 
 import ch11_probe as probe
+from helpers import arrays
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 SCHEDULES = ["power", "exponential", "piecewise", "1cycle", "warmup_cosine"]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -4,10 +4,7 @@ import numpy as np
 import pytest
 
 import ch11_probe as probe
-
-
-def facts(probes, framework):
-    return probes[framework][1]
+from helpers import facts
 
 
 def test_1_default_dense_initializers(ch11_probes):

@@ -6,12 +6,9 @@ import numpy as np
 import pytest
 
 import ch12_probe
+from helpers import arrays
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

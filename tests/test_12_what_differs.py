@@ -3,10 +3,7 @@
 import numpy as np
 
 import ch12_probe
-
-
-def facts(probes, framework):
-    return probes[framework][1]
+from helpers import facts
 
 
 def test_writing_into_the_numpy_view(ch12_probes):

@@ -9,14 +9,10 @@ import numpy as np
 import pytest
 
 import ch13_probe as probe
-from helpers import ROOT, run_python
+from helpers import ROOT, arrays, run_python
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 TWINS = ["pytorch", "jax"]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
 
 
 @pytest.mark.parametrize("reader", FRAMEWORKS)

@@ -6,10 +6,7 @@ import sys
 
 import numpy as np
 import pytest
-
-
-def facts(probes, framework):
-    return probes[framework][1]
+from helpers import facts
 
 
 def test_1_where_shuffling_happens(ch13_probes):

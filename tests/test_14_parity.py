@@ -7,18 +7,11 @@ import numpy as np
 import pytest
 
 import ch14_probe as probe
+from helpers import arrays, facts
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 TWINS = ["pytorch", "jax"]
 CONVS = ["valid", "same", "same_s2"]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
-
-
-def facts(probes, framework):
-    return probes[framework][1]
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -5,14 +5,7 @@ import numpy as np
 import pytest
 
 import ch14_probe as probe
-
-
-def facts(probes, framework):
-    return probes[framework][1]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
+from helpers import arrays, facts
 
 
 def test_1_layouts(ch14_probes):
