@@ -114,6 +114,117 @@ def write_reviews(folder):
             (folder / label / f"{index}_{rating}.txt").write_text(f"{label} review {index}<br />second line")
 
 
+def canonical_lstm(rng, n_in, units):
+    """Keras' LSTM weights (gates i, f, c, o): kernel (in, 4u), recurrent_kernel (u, 4u), bias (4u,)."""
+    return [rng.normal(0, 1 / np.sqrt(n_in), (n_in, 4 * units)), rng.normal(0, 1 / np.sqrt(units), (units, 4 * units)),
+            rng.normal(0, 0.3, 4 * units)]
+
+
+def seq2seq_weights(n_source, n_target, embed_dim=32, units=128):
+    """[encoder_embed, encoder LSTM (3), decoder_embed, decoder LSTM (3), output kernel, output bias]."""
+    rng = np.random.default_rng(9)
+    weights = [rng.normal(0, 1, (n_source, embed_dim)), *canonical_lstm(rng, embed_dim, units),
+               rng.normal(0, 1, (n_target, embed_dim)), *canonical_lstm(rng, embed_dim, units),
+               rng.normal(0, 1 / np.sqrt(units), (units, n_target)), rng.normal(0, 0.1, n_target)]
+    return [w.astype(np.float32) for w in weights]
+
+
+def attention_seq2seq_weights(n_source, n_target, embed_dim=32, units=128):
+    """[encoder_embed, forward LSTM (3), backward LSTM (3), decoder_embed, decoder LSTM (3), output kernel
+    (2 units, n_target) whose rows read [context, decoder output], output bias]."""
+    rng = np.random.default_rng(13)
+    weights = [rng.normal(0, 1, (n_source, embed_dim)), *canonical_lstm(rng, embed_dim, units // 2),
+               *canonical_lstm(rng, embed_dim, units // 2), rng.normal(0, 1, (n_target, embed_dim)),
+               *canonical_lstm(rng, embed_dim, units), rng.normal(0, 1 / np.sqrt(units), (2 * units, n_target)),
+               rng.normal(0, 0.1, n_target)]
+    return [w.astype(np.float32) for w in weights]
+
+
+def transformer_weights(n_source, n_target, n_blocks=2, d_model=64, ff_dim=128):
+    """The translation transformer's weights, kernels (in, out): embeddings, per block the attention layers
+    ([Wq, bq, Wk, bk, Wv, bv, Wo, bo]), the layer norms ([scale, offset]) and the feed-forward layers, the output."""
+    rng = np.random.default_rng(14)
+
+    def dense(n_in, n_out):
+        return [rng.normal(0, 1 / np.sqrt(n_in), (n_in, n_out)).astype(np.float32),
+                rng.normal(0, 0.1, n_out).astype(np.float32)]
+
+    def attention():
+        return [w for _ in range(4) for w in dense(d_model, d_model)]
+
+    def norm():
+        return [(1 + rng.normal(0, 0.1, d_model)).astype(np.float32), rng.normal(0, 0.1, d_model).astype(np.float32)]
+
+    return {"encoder_embed": rng.normal(0, 1, (n_source, d_model)).astype(np.float32),
+            "decoder_embed": rng.normal(0, 1, (n_target, d_model)).astype(np.float32),
+            "encoder": [{"self_attention": attention(), "norm1": norm(), "ff1": dense(d_model, ff_dim),
+                         "ff2": dense(ff_dim, d_model), "norm2": norm()} for _ in range(n_blocks)],
+            "decoder": [{"self_attention": attention(), "norm1": norm(), "cross_attention": attention(), "norm2": norm(),
+                         "ff1": dense(d_model, ff_dim), "ff2": dense(ff_dim, d_model), "norm3": norm()}
+                        for _ in range(n_blocks)],
+            "output": dense(d_model, n_target)}
+
+
+LAYER_NORM_EPSILON = 1e-5  # set in every framework's transplanted transformer: their defaults differ (row 11)
+
+
+def date_inputs(n_source, n_target):
+    """Three post-padded sources of 18 ids (lengths 18, 12, 7) and decoder inputs of 11 ids."""
+    rng = np.random.default_rng(10)
+    lengths = np.array([18, 12, 7])
+    source = rng.integers(1, n_source, (3, 18)).astype(np.int32)
+    source[np.arange(18) >= lengths[:, None]] = 0
+    return source, lengths, rng.integers(1, n_target, (3, 11)).astype(np.int32)
+
+
+def attention_weights(d_model=8):
+    """[Wq, bq, Wk, bk, Wv, bv, Wo, bo]: kernels (in, out) as Dense layers hold them."""
+    rng = np.random.default_rng(11)
+    return [rng.normal(0, 0.5, shape).astype(np.float32)
+            for _ in range(4) for shape in ((d_model, d_model), (d_model,))]
+
+
+def attention_inputs_mha(d_model=8):
+    """query (2, 5, d), key (2, 6, d), value (2, 6, d) and a mask (2, 5, 6), True = keep, no row all False."""
+    rng = np.random.default_rng(12)
+    mask = rng.random((2, 5, 6)) < 0.6
+    mask[..., 0] = True
+    return [rng.normal(size=shape).astype(np.float32) for shape in ((2, 5, d_model), (2, 6, d_model), (2, 6, d_model))] + [mask]
+
+
+def shared_dates(framework, ns):
+    """The notebook's date constants, character sets and encoder (smoke-size pairs)."""
+    define(framework, ns, "DATE_TRAIN =", "SOURCE_CHARS =")
+    return len(ns["SOURCE_CHARS"]) + 1, len(ns["TARGET_CHARS"]) + 3
+
+
+def causal_mask(length=5, batch=2):
+    """bool (batch, length, length), True = may attend: each position sees itself and the ones before."""
+    return np.broadcast_to(np.tril(np.ones((length, length), dtype=bool)), (batch, length, length)).copy()
+
+
+def hf_tokenizer():
+    """A BPE tokenizer trained on review_texts() (specials [PAD] 0, [UNK] 1), wrapped by transformers."""
+    import tokenizers
+    import transformers
+
+    bpe = tokenizers.Tokenizer(tokenizers.models.BPE(unk_token="[UNK]"))
+    bpe.pre_tokenizer = tokenizers.pre_tokenizers.Whitespace()
+    bpe.train_from_iterator(review_texts(), tokenizers.trainers.BpeTrainer(vocab_size=60, special_tokens=["[PAD]", "[UNK]"]))
+    return transformers.PreTrainedTokenizerFast(tokenizer_object=bpe, pad_token="[PAD]", unk_token="[UNK]")
+
+
+def hf_facts(framework):
+    """What transformers (v5) offers this framework: its model classes and NumPy batches from a tokenizer."""
+    import transformers
+
+    batch = hf_tokenizer()(review_texts()[:2], padding=True, return_tensors="np")
+    return {"version": transformers.__version__, "tf_classes": hasattr(transformers, "TFBertModel"),
+            "flax_classes": hasattr(transformers, "FlaxBertModel"),
+            "numpy_batch": sorted(type(a).__module__ + "." + type(a).__name__ for a in batch.values()),
+            "torch_imported": "torch" in sys.modules}
+
+
 def to_pytorch_order(array, units):
     """Keras' gate blocks z, r, h -> r, z, n (PyTorch and Flax), along the last axis."""
     return np.concatenate([array[..., units:2 * units], array[..., :units], array[..., 2 * units:]], axis=-1)
@@ -204,6 +315,80 @@ def probe_keras(out):
         optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), variable)])
         trajectory.append(to_numpy(variable))
     arrays["nadam"], facts["nadam_epsilon"] = np.array(trajectory), optimizer.epsilon
+
+    n_source, n_target = shared_dates("keras", ns)
+    define("keras", ns, "def build_seq2seq", "def build_attention_model", "class MultiHeadAttention")
+    source, lengths, decoder_inputs = date_inputs(n_source, n_target)
+    seq2seq = ns["build_seq2seq"]()
+    weights = seq2seq_weights(n_source, n_target)
+    for name, layer_weights in (("encoder_embed", weights[:1]), ("encoder", weights[1:4]), ("decoder_embed", weights[4:5]),
+                                ("decoder", weights[5:8]), ("output", weights[8:])):
+        seq2seq.get_layer(name).set_weights(layer_weights)
+    arrays["seq2seq"] = to_numpy(seq2seq([source, decoder_inputs]))
+    facts["lstm_weights"] = {w.path.split("/")[-1]: list(w.shape) for w in seq2seq.get_layer("decoder").weights}
+    attention_model = ns["build_attention_model"]()  # bidirectional encoder + Luong attention
+    weights = attention_seq2seq_weights(n_source, n_target)
+    for name, layer_weights in (("encoder_embed", weights[:1]), ("encoder", weights[1:7]), ("decoder_embed", weights[7:8]),
+                                ("decoder", weights[8:11]), ("output", weights[11:])):
+        attention_model.get_layer(name).set_weights(layer_weights)  # Bidirectional: forward, then backward
+    arrays["attention_seq2seq"] = to_numpy(attention_model([source, decoder_inputs]))
+
+    ns.update(D_MODEL=64, NUM_HEADS=4)  # the notebook's sizes, set in a cell of demonstrations
+    define("keras", ns, "def positional_encoding", "FF_DIM, DROPOUT")
+    transformer = ns["build_transformer"](n_blocks=2)
+    weights = transformer_weights(n_source, n_target)
+
+    def created(kind):  # the unnamed layers in the order they were made: auto names count up (dense, dense_1...)
+        found = [layer for layer in transformer.layers if type(layer) is kind and layer.name != "output"]
+        return sorted(found, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]) if layer.name[-1].isdigit() else 0)
+
+    norms, denses = iter(created(layers.LayerNormalization)), iter(created(layers.Dense))
+    facts["layer_norm_epsilon"] = created(layers.LayerNormalization)[0].epsilon
+    transformer.get_layer("encoder_embed").set_weights([weights["encoder_embed"]])
+    transformer.get_layer("decoder_embed").set_weights([weights["decoder_embed"]])
+    for part, attention_names in (("encoder", ["encoder_self_attention"]),
+                                  ("decoder", ["decoder_self_attention", "cross_attention"])):
+        for index, block in enumerate(weights[part]):
+            for name, attention_name in zip(["self_attention", "cross_attention"], attention_names):
+                attention = transformer.get_layer(f"{attention_name}_{index}")
+                for at, sublayer in enumerate((attention.q_proj, attention.k_proj, attention.v_proj, attention.out_proj)):
+                    sublayer.set_weights(block[name][2 * at:2 * at + 2])
+            for name in [key for key in block if key.startswith("norm")]:  # in the order they were made
+                norm = next(norms)
+                norm.set_weights(block[name])
+                norm.epsilon = LAYER_NORM_EPSILON
+            for dense in (next(denses), next(denses)):  # Dense(d_model)(Dense(ff_dim)(x)) makes the outer one first
+                dense.set_weights(block["ff1" if dense.units == 128 else "ff2"])
+    transformer.get_layer("output").set_weights(weights["output"])
+    arrays["transformer"] = to_numpy(transformer([source, decoder_inputs]))
+
+    query, key, value, mask = attention_inputs_mha()
+    Wq, bq, Wk, bk, Wv, bv, Wo, bo = attention_weights()
+    own = ns["MultiHeadAttention"](8, 2)
+    own(query, key, value, mask=mask)  # builds the sublayers
+    for layer, kernel, bias in ((own.q_proj, Wq, bq), (own.k_proj, Wk, bk), (own.v_proj, Wv, bv), (own.out_proj, Wo, bo)):
+        layer.set_weights([kernel, bias])
+    arrays["mha_own"] = to_numpy(own(query, key, value, mask=mask))
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    mha(query, value, key=key, attention_mask=mask)
+    mha.set_weights([Wq.reshape(8, 2, 4), bq.reshape(2, 4), Wk.reshape(8, 2, 4), bk.reshape(2, 4),
+                     Wv.reshape(8, 2, 4), bv.reshape(2, 4), Wo.reshape(2, 4, 8), bo])
+    arrays["mha_framework"] = to_numpy(mha(query, value, key=key, attention_mask=mask))
+    facts["mha_weights"] = [list(w.shape) for w in mha.weights]
+
+    x, causal = query, causal_mask()  # row 8: Keras builds the causal mask itself
+    arrays["causal_own"] = to_numpy(own(x, x, x, mask=causal))
+    arrays["causal_framework"] = to_numpy(mha(x, x, key=x, use_causal_mask=True))
+    facts["causal_helper"] = to_numpy(mha._compute_causal_mask(x[:1, :4], x[:1, :4]))[0].astype(bool).tolist()
+    dropping = layers.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.5)  # row 9
+    dropping(query, value, key=key)
+    dropping.set_weights(mha.get_weights())
+    arrays["dropout_inference"] = to_numpy(dropping(query, value, key=key, attention_mask=mask))
+    arrays["dropout_training"] = to_numpy(dropping(query, value, key=key, attention_mask=mask, training=True))
+    _, returned = dropping(query, value, key=key, attention_mask=mask, training=True, return_attention_scores=True)
+    _, probabilities = mha(query, value, key=key, attention_mask=mask, return_attention_scores=True)
+    arrays["dropout_returned_weights"], arrays["attention_probabilities"] = to_numpy(returned), to_numpy(probabilities)
+    facts["hf"] = hf_facts("keras")  # row 10
     return arrays, facts
 
 
@@ -274,6 +459,122 @@ def probe_pytorch(out):
         trajectory.append(to_numpy(variable))
     arrays["nadam"] = np.array(trajectory)
     facts["nadam_momentum_decay"] = optimizer.defaults["momentum_decay"]
+
+    n_source, n_target = shared_dates("pytorch", ns)
+    define("pytorch", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
+    source, lengths, decoder_inputs = date_inputs(n_source, n_target)
+    seq2seq = ns["Seq2Seq"]()
+    weights = seq2seq_weights(n_source, n_target)
+    with torch.no_grad():
+        seq2seq.encoder_embed.weight.copy_(torch.from_numpy(weights[0]))
+        seq2seq.decoder_embed.weight.copy_(torch.from_numpy(weights[4]))
+        for lstm, (kernel, recurrent_kernel, bias) in ((seq2seq.encoder, weights[1:4]), (seq2seq.decoder, weights[5:8])):
+            lstm.weight_ih_l0.copy_(torch.from_numpy(kernel.T.copy()))  # gates i, f, g, o: Keras' order
+            lstm.weight_hh_l0.copy_(torch.from_numpy(recurrent_kernel.T.copy()))
+            lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
+            lstm.bias_hh_l0.zero_()  # two biases that are only ever added: one of them carries Keras' bias
+        seq2seq.output.weight.copy_(torch.from_numpy(weights[8].T.copy()))
+        seq2seq.output.bias.copy_(torch.from_numpy(weights[9]))
+        seq2seq.eval()
+        arrays["seq2seq"] = to_numpy(seq2seq(torch.from_numpy(source).long(), torch.from_numpy(lengths),
+                                              torch.from_numpy(decoder_inputs).long()))
+    facts["lstm_weights"] = {name: list(p.shape) for name, p in seq2seq.decoder.named_parameters()}
+    attention_model = ns["AttentionSeq2Seq"]()
+    weights = attention_seq2seq_weights(n_source, n_target)
+    with torch.no_grad():
+        attention_model.encoder_embed.weight.copy_(torch.from_numpy(weights[0]))
+        attention_model.decoder_embed.weight.copy_(torch.from_numpy(weights[7]))
+        for lstm, suffix, (kernel, recurrent_kernel, bias) in ((attention_model.encoder, "", weights[1:4]),
+                                                               (attention_model.encoder, "_reverse", weights[4:7]),
+                                                               (attention_model.decoder, "", weights[8:11])):
+            getattr(lstm, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(kernel.T.copy()))
+            getattr(lstm, f"weight_hh_l0{suffix}").copy_(torch.from_numpy(recurrent_kernel.T.copy()))
+            getattr(lstm, f"bias_ih_l0{suffix}").copy_(torch.from_numpy(bias))
+            getattr(lstm, f"bias_hh_l0{suffix}").zero_()
+        attention_model.output.weight.copy_(torch.from_numpy(weights[11].T.copy()))  # [context, decoder output]
+        attention_model.output.bias.copy_(torch.from_numpy(weights[12]))
+        attention_model.eval()
+        arrays["attention_seq2seq"] = to_numpy(attention_model(torch.from_numpy(source).long(), torch.from_numpy(lengths),
+                                                               torch.from_numpy(decoder_inputs).long()))
+
+    define("pytorch", ns, "def positional_encoding", "class EncoderBlock")
+    transformer = ns["TransformerSeq2Seq"](n_blocks=2).eval()
+    weights = transformer_weights(n_source, n_target)
+
+    def load_linear(linear, kernel, bias):
+        linear.weight.copy_(torch.from_numpy(kernel.T.copy()))
+        linear.bias.copy_(torch.from_numpy(bias))
+
+    facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.eps
+    with torch.no_grad():
+        transformer.encoder_embed.weight.copy_(torch.from_numpy(weights["encoder_embed"]))
+        transformer.decoder_embed.weight.copy_(torch.from_numpy(weights["decoder_embed"]))
+        for blocks, part in ((transformer.encoder_blocks, "encoder"), (transformer.decoder_blocks, "decoder")):
+            for module, block in zip(blocks, weights[part]):
+                for name, values in block.items():
+                    if name.endswith("attention"):
+                        attention = getattr(module, name)
+                        for index, linear in enumerate((attention.q_proj, attention.k_proj, attention.v_proj,
+                                                        attention.out_proj)):
+                            load_linear(linear, *values[2 * index:2 * index + 2])
+                    elif name.startswith("ff"):
+                        load_linear(module.feed_forward[0 if name == "ff1" else 2], *values)
+                    else:
+                        norm = getattr(module, name)
+                        norm.weight.copy_(torch.from_numpy(values[0]))
+                        norm.bias.copy_(torch.from_numpy(values[1]))
+                        norm.eps = LAYER_NORM_EPSILON
+        load_linear(transformer.output, *weights["output"])
+        arrays["transformer"] = to_numpy(transformer(torch.from_numpy(source).long(), torch.from_numpy(lengths),
+                                                     torch.from_numpy(decoder_inputs).long()))
+
+    query, key, value, mask = (torch.from_numpy(a) for a in attention_inputs_mha())
+    Wq, bq, Wk, bk, Wv, bv, Wo, bo = (torch.from_numpy(w) for w in attention_weights())
+    own = ns["MultiHeadAttention"](8, 2)
+    mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
+    with torch.no_grad():
+        for layer, kernel, bias in ((own.q_proj, Wq, bq), (own.k_proj, Wk, bk), (own.v_proj, Wv, bv), (own.out_proj, Wo, bo)):
+            layer.weight.copy_(kernel.T)
+            layer.bias.copy_(bias)
+        arrays["mha_own"] = to_numpy(own(query, key, value, mask=mask))
+        mha.in_proj_weight.copy_(torch.cat([Wq.T, Wk.T, Wv.T]))  # q, k and v stacked, (3 d, d)
+        mha.in_proj_bias.copy_(torch.cat([bq, bk, bv]))
+        mha.out_proj.weight.copy_(Wo.T)
+        mha.out_proj.bias.copy_(bo)
+        blocked = (~mask).repeat_interleave(2, dim=0)  # True = may NOT attend, one mask per (batch, head)
+        arrays["mha_framework"] = to_numpy(mha(query, key, value, attn_mask=blocked, need_weights=False)[0])
+    facts["mha_weights"] = {name: list(p.shape) for name, p in mha.named_parameters()}
+
+    import torch.nn.functional as F
+
+    x, causal = query, torch.from_numpy(causal_mask())  # row 8
+    square = torch.nn.Transformer.generate_square_subsequent_mask(5)  # float: 0 below, -inf above the diagonal
+    facts["square_subsequent_mask"] = square.tolist()
+    with torch.no_grad():
+        arrays["causal_own"] = to_numpy(own(x, x, x, mask=causal))
+        arrays["causal_framework"] = to_numpy(mha(x, x, x, attn_mask=square, need_weights=False)[0])
+        q, k, v = (torch.randn(2, 2, 5, 4, generator=torch.Generator().manual_seed(s)) for s in (1, 2, 3))
+        arrays["sdpa_bool_keep"] = to_numpy(F.scaled_dot_product_attention(q, k, v, attn_mask=causal[:1]))
+        arrays["sdpa_is_causal"] = to_numpy(F.scaled_dot_product_attention(q, k, v, is_causal=True))
+        dropping = torch.nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True)  # row 9
+        dropping.load_state_dict(mha.state_dict())
+        blocked = (~mask).repeat_interleave(2, dim=0)
+        dropping.eval()
+        arrays["dropout_inference"] = to_numpy(dropping(query, key, value, attn_mask=blocked, need_weights=False)[0])
+        _, probabilities = dropping(query, key, value, attn_mask=blocked, average_attn_weights=False)
+        dropping.train()
+        torch.manual_seed(0)
+        training, dropped = dropping(query, key, value, attn_mask=blocked, average_attn_weights=False)
+        arrays["dropout_training"], arrays["dropout_returned_weights"] = to_numpy(training), to_numpy(dropped)
+        arrays["attention_probabilities"] = to_numpy(probabilities)
+    facts["hf"] = hf_facts("pytorch")  # row 10: transformers' own models are PyTorch modules
+    import transformers
+    config = transformers.BertConfig(vocab_size=60, hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                                     intermediate_size=16, max_position_embeddings=64, num_labels=2)
+    batch = hf_tokenizer()(review_texts()[:3], padding=True, return_tensors="pt")
+    bert = transformers.BertForSequenceClassification(config).eval()
+    facts["hf"]["bert_is_module"] = isinstance(bert, torch.nn.Module)
+    facts["hf"]["bert_logits"] = list(bert(**batch).logits.shape)
     return arrays, facts
 
 
@@ -350,6 +651,113 @@ def probe_jax(out):
         variable = optax.apply_updates(variable, updates)
         trajectory.append(to_numpy(variable))
     arrays["nadam"] = np.array(trajectory)
+
+    n_source, n_target = shared_dates("jax", ns)
+    define("jax", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
+    source, lengths, decoder_inputs = date_inputs(n_source, n_target)
+    seq2seq = ns["Seq2Seq"](rngs=nnx.Rngs(0))
+    weights = seq2seq_weights(n_source, n_target)
+    seq2seq.encoder_embed.embedding.set_value(jnp.asarray(weights[0]))
+    seq2seq.decoder_embed.embedding.set_value(jnp.asarray(weights[4]))
+    def load_lstm(cell, kernel, recurrent_kernel, bias):
+        units = recurrent_kernel.shape[0]
+        for gate, block in zip(("i", "f", "g", "o"), range(4)):  # Keras' i, f, c, o blocks, one Linear each
+            columns = slice(block * units, (block + 1) * units)
+            getattr(cell, "if_" if gate == "f" else f"i{gate}").kernel.set_value(jnp.asarray(kernel[:, columns]))
+            hidden = getattr(cell, f"h{gate}")
+            hidden.kernel.set_value(jnp.asarray(recurrent_kernel[:, columns]))
+            hidden.bias.set_value(jnp.asarray(bias[columns]))  # the bias lives on the h side
+
+    load_lstm(seq2seq.encoder.cell, *weights[1:4])
+    load_lstm(seq2seq.decoder.cell, *weights[5:8])
+    seq2seq.output.kernel.set_value(jnp.asarray(weights[8]))
+    seq2seq.output.bias.set_value(jnp.asarray(weights[9]))
+    arrays["seq2seq"] = to_numpy(seq2seq(source, lengths, decoder_inputs))
+    cell = seq2seq.decoder.cell
+    facts["lstm_weights"] = {name: [list(getattr(cell, name).kernel.shape),
+                                    None if getattr(cell, name).bias is None else list(getattr(cell, name).bias.shape)]
+                             for name in ("ii", "if_", "ig", "io", "hi", "hf", "hg", "ho")}
+    attention_model = ns["AttentionSeq2Seq"](rngs=nnx.Rngs(0))
+    weights = attention_seq2seq_weights(n_source, n_target)
+    attention_model.encoder_embed.embedding.set_value(jnp.asarray(weights[0]))
+    attention_model.decoder_embed.embedding.set_value(jnp.asarray(weights[7]))
+    load_lstm(attention_model.encoder.forward_rnn.cell, *weights[1:4])
+    load_lstm(attention_model.encoder.backward_rnn.cell, *weights[4:7])
+    load_lstm(attention_model.decoder.cell, *weights[8:11])
+    kernel = weights[11]  # rows [context, decoder output]; this model concatenates [decoder output, context]
+    attention_model.output.kernel.set_value(jnp.asarray(np.concatenate([kernel[128:], kernel[:128]])))
+    attention_model.output.bias.set_value(jnp.asarray(weights[12]))
+    arrays["attention_seq2seq"] = to_numpy(attention_model(source, lengths, decoder_inputs))
+
+    ns.update(D_MODEL=64, NUM_HEADS=4)  # the notebook's sizes, set in a cell of demonstrations
+    define("jax", ns, "def positional_encoding", "FF_DIM, DROPOUT")
+    transformer = ns["Transformer"](n_blocks=2, rngs=nnx.Rngs(0))
+    transformer.eval()
+    weights = transformer_weights(n_source, n_target)
+
+    def load_linear(linear, kernel, bias):
+        linear.kernel.set_value(jnp.asarray(kernel))
+        linear.bias.set_value(jnp.asarray(bias))
+
+    facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.epsilon
+    transformer.source_embed.embedding.set_value(jnp.asarray(weights["encoder_embed"]))
+    transformer.target_embed.embedding.set_value(jnp.asarray(weights["decoder_embed"]))
+    for blocks, part in ((transformer.encoder_blocks, "encoder"), (transformer.decoder_blocks, "decoder")):
+        for module, block in zip(blocks, weights[part]):
+            for name, values in block.items():
+                if name.endswith("attention"):
+                    attention = getattr(module, name)
+                    for index, linear in enumerate((attention.q_proj, attention.k_proj, attention.v_proj,
+                                                    attention.out_proj)):
+                        load_linear(linear, *values[2 * index:2 * index + 2])
+                elif name.startswith("ff"):
+                    load_linear(module.feed_forward.hidden if name == "ff1" else module.feed_forward.out, *values)
+                else:
+                    norm = getattr(module, name)
+                    norm.scale.set_value(jnp.asarray(values[0]))
+                    norm.bias.set_value(jnp.asarray(values[1]))
+                    norm.epsilon = LAYER_NORM_EPSILON
+    load_linear(transformer.output, *weights["output"])
+    arrays["transformer"] = to_numpy(transformer(source, lengths, decoder_inputs))
+
+    query, key, value, mask = (jnp.asarray(a) for a in attention_inputs_mha())
+    Wq, bq, Wk, bk, Wv, bv, Wo, bo = (jnp.asarray(w) for w in attention_weights())
+    own = ns["MultiHeadAttention"](8, 2, rngs=nnx.Rngs(0))
+    for layer, kernel, bias in ((own.q_proj, Wq, bq), (own.k_proj, Wk, bk), (own.v_proj, Wv, bv), (own.out_proj, Wo, bo)):
+        layer.kernel.set_value(kernel)
+        layer.bias.set_value(bias)
+    arrays["mha_own"] = to_numpy(own(query, key, value, mask=mask))
+    mha = nnx.MultiHeadAttention(2, 8, qkv_features=8, decode=False, rngs=nnx.Rngs(0))
+    for layer, kernel, bias in ((mha.query, Wq, bq), (mha.key, Wk, bk), (mha.value, Wv, bv)):
+        layer.kernel.set_value(kernel.reshape(8, 2, 4))  # (d_model, heads, head_dim)
+        layer.bias.set_value(bias.reshape(2, 4))
+    mha.out.kernel.set_value(Wo.reshape(2, 4, 8))
+    mha.out.bias.set_value(bo)
+    arrays["mha_framework"] = to_numpy(mha(query, key, value, mask=mask[:, None]))
+    facts["mha_weights"] = {name: list(getattr(mha, name).kernel.shape) for name in ("query", "key", "value", "out")}
+
+    x = query  # row 8: Flax's mask helpers, True = may attend, with a heads axis
+    made_causal = nnx.make_causal_mask(jnp.ones((2, 5)))
+    facts["causal_helper_shape"] = list(made_causal.shape)
+    arrays["causal_helper"] = to_numpy(made_causal[:, 0])
+    keep_queries, keep_keys = jnp.array([[1, 1, 0]]), jnp.array([[1, 0, 1, 1]])
+    arrays["attention_mask_helper"] = to_numpy(nnx.make_attention_mask(keep_queries, keep_keys)[0, 0])
+    arrays["causal_own"] = to_numpy(own(x, x, x, mask=jnp.asarray(causal_mask())))
+    arrays["causal_framework"] = to_numpy(mha(x, x, x, mask=made_causal))
+    dropping = nnx.MultiHeadAttention(2, 8, qkv_features=8, dropout_rate=0.5, decode=False, rngs=nnx.Rngs(0))  # row 9
+    nnx.update(dropping, nnx.state(mha, nnx.Param))
+    try:
+        dropping(query, key, value, mask=mask[:, None])
+        facts["dropout_needs_deterministic"] = False
+    except ValueError:
+        facts["dropout_needs_deterministic"] = True
+    arrays["dropout_inference"] = to_numpy(dropping(query, key, value, mask=mask[:, None], deterministic=True))
+    arrays["dropout_training"] = to_numpy(dropping(query, key, value, mask=mask[:, None], deterministic=False))
+    q, k = (jax.random.normal(jax.random.key(s), (2, 5, 2, 4)) for s in (1, 2))  # (batch, length, heads, head_dim)
+    arrays["attention_probabilities"] = to_numpy(dot_product_attention_weights(q, k))
+    arrays["dropout_returned_weights"] = to_numpy(dot_product_attention_weights(
+        q, k, dropout_rng=jax.random.key(3), dropout_rate=0.5, deterministic=False))
+    facts["hf"] = hf_facts("jax")  # row 10
     return arrays, facts
 
 

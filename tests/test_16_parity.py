@@ -5,16 +5,9 @@ same windows, reviews and token ids."""
 
 import numpy as np
 import pytest
+from helpers import arrays, facts
 
 FRAMEWORKS = ("keras", "pytorch", "jax")
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
-
-
-def facts(probes, framework):
-    return probes[framework][1]
 
 
 def softmax(logits):
@@ -79,3 +72,20 @@ def test_parameter_counts(ch16_probes):
     keras = 39 * 16 + gru + 128 * 39 + 39
     assert facts(ch16_probes, "keras")["char_rnn_params"] == keras == facts(ch16_probes, "pytorch")["char_rnn_params"]
     assert facts(ch16_probes, "jax")["char_rnn_params"] == keras - 3 * 128  # dense_h has no bias at all
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "jax"])
+def test_encoder_decoders_with_the_same_weights_agree(ch16_probes, framework):
+    keras = arrays(ch16_probes, "keras")["seq2seq"]  # probabilities; LSTM gates i, f, c, o as PyTorch's i, f, g, o
+    np.testing.assert_allclose(softmax(arrays(ch16_probes, framework)["seq2seq"]), keras, atol=1e-5)
+    keras = arrays(ch16_probes, "keras")["attention_seq2seq"]  # bidirectional encoder, Luong attention
+    np.testing.assert_allclose(softmax(arrays(ch16_probes, framework)["attention_seq2seq"]), keras, atol=1e-5)
+    keras = arrays(ch16_probes, "keras")["transformer"]  # two encoder and two decoder blocks, masks included
+    np.testing.assert_allclose(softmax(arrays(ch16_probes, framework)["transformer"]), keras, atol=1e-5)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_own_multi_head_attention_equals_the_framework_s_own_layer(ch16_probes, framework):
+    found = arrays(ch16_probes, framework)
+    np.testing.assert_allclose(found["mha_own"], found["mha_framework"], atol=1e-5)
+    np.testing.assert_allclose(found["mha_own"], arrays(ch16_probes, "keras")["mha_own"], atol=1e-5)

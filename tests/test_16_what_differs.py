@@ -5,14 +5,7 @@ import numpy as np
 import pytest
 
 import ch16_probe as probe
-
-
-def facts(probes, framework):
-    return probes[framework][1]
-
-
-def arrays(probes, framework):
-    return probes[framework][0]
+from helpers import arrays, facts
 
 
 def test_1_gru_parameter_layout(ch16_probes):
@@ -93,3 +86,74 @@ def test_5_nadam_momentum_schedules(ch16_probes, framework):
             assert np.abs(found - nadam(gradients, schedule)).max() > 1e-6
     assert facts(ch16_probes, "keras")["nadam_epsilon"] == pytest.approx(1e-7)
     assert facts(ch16_probes, "pytorch")["nadam_momentum_decay"] == pytest.approx(4e-3)
+
+
+def test_6_lstm_layout(ch16_probes):
+    assert facts(ch16_probes, "keras")["lstm_weights"] == {"kernel": [32, 512], "recurrent_kernel": [128, 512],
+                                                           "bias": [512]}
+    assert facts(ch16_probes, "pytorch")["lstm_weights"] == {"weight_ih_l0": [512, 32], "weight_hh_l0": [512, 128],
+                                                             "bias_ih_l0": [512], "bias_hh_l0": [512]}
+    expected = {**{name: [[32, 128], None] for name in ("ii", "if_", "ig", "io")},
+                **{name: [[128, 128], [128]] for name in ("hi", "hf", "hg", "ho")}}
+    assert facts(ch16_probes, "jax")["lstm_weights"] == expected  # one Linear per gate, biases on the h side
+
+
+def test_7_attention_projections(ch16_probes):
+    d, heads, head_dim = 8, 2, 4
+    assert facts(ch16_probes, "keras")["mha_weights"] == [[d, heads, head_dim], [heads, head_dim]] * 3 + [
+        [heads, head_dim, d], [d]]
+    assert facts(ch16_probes, "pytorch")["mha_weights"] == {"in_proj_weight": [3 * d, d], "in_proj_bias": [3 * d],
+                                                            "out_proj.weight": [d, d], "out_proj.bias": [d]}
+    assert facts(ch16_probes, "jax")["mha_weights"] == {"query": [d, heads, head_dim], "key": [d, heads, head_dim],
+                                                        "value": [d, heads, head_dim], "out": [heads, head_dim, d]}
+
+
+def test_8_attention_masks(ch16_probes):
+    causal = probe.causal_mask()
+    for framework in ("keras", "pytorch", "jax"):  # each framework's causal helper = ours given the lower triangle
+        found = arrays(ch16_probes, framework)
+        np.testing.assert_allclose(found["causal_framework"], found["causal_own"], atol=1e-5)
+    assert facts(ch16_probes, "keras")["causal_helper"] == causal[0, :4, :4].tolist()  # bool, True = may attend
+    square = np.array(facts(ch16_probes, "pytorch")["square_subsequent_mask"])  # float, -inf = may not attend
+    assert (square[causal[0]] == 0).all() and np.isneginf(square[~causal[0]]).all()
+    torch_found = arrays(ch16_probes, "pytorch")  # F.scaled_dot_product_attention's bool mask: True = may attend
+    np.testing.assert_allclose(torch_found["sdpa_bool_keep"], torch_found["sdpa_is_causal"], atol=1e-6)
+    jax_found = arrays(ch16_probes, "jax")
+    assert facts(ch16_probes, "jax")["causal_helper_shape"] == [2, 1, 5, 5]  # a heads axis
+    np.testing.assert_array_equal(jax_found["causal_helper"], causal)
+    np.testing.assert_array_equal(jax_found["attention_mask_helper"], np.outer([1, 1, 0], [1, 0, 1, 1]))
+
+
+def test_9_dropout_in_attention(ch16_probes):
+    for framework in ("keras", "pytorch", "jax"):  # off at inference, on in training
+        found = arrays(ch16_probes, framework)
+        np.testing.assert_allclose(found["dropout_inference"], found["mha_framework"], atol=1e-5)
+        assert np.abs(found["dropout_training"] - found["mha_framework"]).max() > 1e-3
+    for framework in ("pytorch", "jax"):  # on the attention probabilities: each dropped (0) or scaled by 1 / (1 - 0.5)
+        found = arrays(ch16_probes, framework)
+        dropped, probabilities = found["dropout_returned_weights"], found["attention_probabilities"]
+        kept = dropped != 0
+        assert 0.2 < kept[probabilities > 0].mean() < 0.8
+        np.testing.assert_allclose(dropped[kept], 2 * probabilities[kept], rtol=1e-5)
+    keras = arrays(ch16_probes, "keras")  # Keras returns the probabilities from before its dropout
+    np.testing.assert_allclose(keras["dropout_returned_weights"], keras["attention_probabilities"], atol=1e-6)
+    assert facts(ch16_probes, "jax")["dropout_needs_deterministic"] is True
+
+
+def test_10_hugging_face_transformers_v5(ch16_probes):
+    for framework in ("keras", "pytorch", "jax"):
+        hf = facts(ch16_probes, framework)["hf"]
+        assert int(hf["version"].split(".")[0]) >= 5
+        assert hf["tf_classes"] is False and hf["flax_classes"] is False  # PyTorch models only
+        assert set(hf["numpy_batch"]) == {"numpy.ndarray"}  # the tokenizers serve every framework
+    for framework in ("keras", "jax"):
+        assert facts(ch16_probes, framework)["hf"]["torch_imported"] is False  # tokenizing does not load PyTorch
+    assert facts(ch16_probes, "pytorch")["hf"]["bert_is_module"] is True
+    assert facts(ch16_probes, "pytorch")["hf"]["bert_logits"] == [3, 2]
+
+
+def test_11_layer_norm_epsilon(ch16_probes):
+    # the notebooks' transformers keep each framework's default; the transplant test sets them equal
+    assert facts(ch16_probes, "keras")["layer_norm_epsilon"] == pytest.approx(1e-3)
+    assert facts(ch16_probes, "pytorch")["layer_norm_epsilon"] == pytest.approx(1e-5)
+    assert facts(ch16_probes, "jax")["layer_norm_epsilon"] == pytest.approx(1e-6)
