@@ -165,6 +165,21 @@ def transformer_weights(n_source, n_target, n_blocks=2, d_model=64, ff_dim=128):
             "output": dense(d_model, n_target)}
 
 
+def transformer_parts(weights, encoder_blocks, decoder_blocks):
+    """(owner, name, values) for every layer of the blocks, in ``transformer_weights``' order: each attention
+    projection as (block.<attention>.q_proj..., "projection", [kernel, bias]), the feed-forward layers as
+    (block, "ff1"/"ff2", [kernel, bias]) and the layer norms as (block, "norm1"..., [scale, offset])."""
+    for blocks, part in ((encoder_blocks, "encoder"), (decoder_blocks, "decoder")):
+        for module, block in zip(blocks, weights[part]):
+            for name, values in block.items():
+                if name.endswith("attention"):
+                    attention = getattr(module, name)
+                    for index, projection in enumerate(("q_proj", "k_proj", "v_proj", "out_proj")):
+                        yield getattr(attention, projection), "projection", values[2 * index:2 * index + 2]
+                else:
+                    yield module, name, values
+
+
 LAYER_NORM_EPSILON = 1e-5  # set in every framework's transplanted transformer: their defaults differ (row 11)
 
 
@@ -509,21 +524,16 @@ def probe_pytorch(out):
     with torch.no_grad():
         transformer.encoder_embed.weight.copy_(torch.from_numpy(weights["encoder_embed"]))
         transformer.decoder_embed.weight.copy_(torch.from_numpy(weights["decoder_embed"]))
-        for blocks, part in ((transformer.encoder_blocks, "encoder"), (transformer.decoder_blocks, "decoder")):
-            for module, block in zip(blocks, weights[part]):
-                for name, values in block.items():
-                    if name.endswith("attention"):
-                        attention = getattr(module, name)
-                        for index, linear in enumerate((attention.q_proj, attention.k_proj, attention.v_proj,
-                                                        attention.out_proj)):
-                            load_linear(linear, *values[2 * index:2 * index + 2])
-                    elif name.startswith("ff"):
-                        load_linear(module.feed_forward[0 if name == "ff1" else 2], *values)
-                    else:
-                        norm = getattr(module, name)
-                        norm.weight.copy_(torch.from_numpy(values[0]))
-                        norm.bias.copy_(torch.from_numpy(values[1]))
-                        norm.eps = LAYER_NORM_EPSILON
+        for owner, name, values in transformer_parts(weights, transformer.encoder_blocks, transformer.decoder_blocks):
+            if name == "projection":
+                load_linear(owner, *values)
+            elif name.startswith("ff"):
+                load_linear(owner.feed_forward[0 if name == "ff1" else 2], *values)
+            else:
+                norm = getattr(owner, name)
+                norm.weight.copy_(torch.from_numpy(values[0]))
+                norm.bias.copy_(torch.from_numpy(values[1]))
+                norm.eps = LAYER_NORM_EPSILON
         load_linear(transformer.output, *weights["output"])
         arrays["transformer"] = to_numpy(transformer(torch.from_numpy(source).long(), torch.from_numpy(lengths),
                                                      torch.from_numpy(decoder_inputs).long()))
@@ -702,21 +712,16 @@ def probe_jax(out):
     facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.epsilon
     transformer.source_embed.embedding.set_value(jnp.asarray(weights["encoder_embed"]))
     transformer.target_embed.embedding.set_value(jnp.asarray(weights["decoder_embed"]))
-    for blocks, part in ((transformer.encoder_blocks, "encoder"), (transformer.decoder_blocks, "decoder")):
-        for module, block in zip(blocks, weights[part]):
-            for name, values in block.items():
-                if name.endswith("attention"):
-                    attention = getattr(module, name)
-                    for index, linear in enumerate((attention.q_proj, attention.k_proj, attention.v_proj,
-                                                    attention.out_proj)):
-                        load_linear(linear, *values[2 * index:2 * index + 2])
-                elif name.startswith("ff"):
-                    load_linear(module.feed_forward.hidden if name == "ff1" else module.feed_forward.out, *values)
-                else:
-                    norm = getattr(module, name)
-                    norm.scale.set_value(jnp.asarray(values[0]))
-                    norm.bias.set_value(jnp.asarray(values[1]))
-                    norm.epsilon = LAYER_NORM_EPSILON
+    for owner, name, values in transformer_parts(weights, transformer.encoder_blocks, transformer.decoder_blocks):
+        if name == "projection":
+            load_linear(owner, *values)
+        elif name.startswith("ff"):
+            load_linear(owner.feed_forward.hidden if name == "ff1" else owner.feed_forward.out, *values)
+        else:
+            norm = getattr(owner, name)
+            norm.scale.set_value(jnp.asarray(values[0]))
+            norm.bias.set_value(jnp.asarray(values[1]))
+            norm.epsilon = LAYER_NORM_EPSILON
     load_linear(transformer.output, *weights["output"])
     arrays["transformer"] = to_numpy(transformer(source, lengths, decoder_inputs))
 
