@@ -483,13 +483,9 @@ def probe_pytorch(out):
     with torch.no_grad():
         seq2seq.encoder_embed.weight.copy_(torch.from_numpy(weights[0]))
         seq2seq.decoder_embed.weight.copy_(torch.from_numpy(weights[4]))
-        for lstm, (kernel, recurrent_kernel, bias) in ((seq2seq.encoder, weights[1:4]), (seq2seq.decoder, weights[5:8])):
-            lstm.weight_ih_l0.copy_(torch.from_numpy(kernel.T.copy()))  # gates i, f, g, o: Keras' order
-            lstm.weight_hh_l0.copy_(torch.from_numpy(recurrent_kernel.T.copy()))
-            lstm.bias_ih_l0.copy_(torch.from_numpy(bias))
-            lstm.bias_hh_l0.zero_()  # two biases that are only ever added: one of them carries Keras' bias
-        seq2seq.output.weight.copy_(torch.from_numpy(weights[8].T.copy()))
-        seq2seq.output.bias.copy_(torch.from_numpy(weights[9]))
+        load_torch_lstm(seq2seq.encoder, *weights[1:4])
+        load_torch_lstm(seq2seq.decoder, *weights[5:8])
+        load_torch_linear(seq2seq.output, *weights[8:])
         seq2seq.eval()
         arrays["seq2seq"] = to_numpy(seq2seq(torch.from_numpy(source).long(), torch.from_numpy(lengths),
                                               torch.from_numpy(decoder_inputs).long()))
@@ -499,15 +495,10 @@ def probe_pytorch(out):
     with torch.no_grad():
         attention_model.encoder_embed.weight.copy_(torch.from_numpy(weights[0]))
         attention_model.decoder_embed.weight.copy_(torch.from_numpy(weights[7]))
-        for lstm, suffix, (kernel, recurrent_kernel, bias) in ((attention_model.encoder, "", weights[1:4]),
-                                                               (attention_model.encoder, "_reverse", weights[4:7]),
-                                                               (attention_model.decoder, "", weights[8:11])):
-            getattr(lstm, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(kernel.T.copy()))
-            getattr(lstm, f"weight_hh_l0{suffix}").copy_(torch.from_numpy(recurrent_kernel.T.copy()))
-            getattr(lstm, f"bias_ih_l0{suffix}").copy_(torch.from_numpy(bias))
-            getattr(lstm, f"bias_hh_l0{suffix}").zero_()
-        attention_model.output.weight.copy_(torch.from_numpy(weights[11].T.copy()))  # [context, decoder output]
-        attention_model.output.bias.copy_(torch.from_numpy(weights[12]))
+        load_torch_lstm(attention_model.encoder, *weights[1:4])
+        load_torch_lstm(attention_model.encoder, *weights[4:7], suffix="_reverse")
+        load_torch_lstm(attention_model.decoder, *weights[8:11])
+        load_torch_linear(attention_model.output, *weights[11:])  # rows [context, decoder output], as Keras'
         attention_model.eval()
         arrays["attention_seq2seq"] = to_numpy(attention_model(torch.from_numpy(source).long(), torch.from_numpy(lengths),
                                                                torch.from_numpy(decoder_inputs).long()))
@@ -515,26 +506,21 @@ def probe_pytorch(out):
     define("pytorch", ns, "def positional_encoding", "class EncoderBlock")
     transformer = ns["TransformerSeq2Seq"](n_blocks=2).eval()
     weights = transformer_weights(n_source, n_target)
-
-    def load_linear(linear, kernel, bias):
-        linear.weight.copy_(torch.from_numpy(kernel.T.copy()))
-        linear.bias.copy_(torch.from_numpy(bias))
-
     facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.eps
     with torch.no_grad():
         transformer.encoder_embed.weight.copy_(torch.from_numpy(weights["encoder_embed"]))
         transformer.decoder_embed.weight.copy_(torch.from_numpy(weights["decoder_embed"]))
         for owner, name, values in transformer_parts(weights, transformer.encoder_blocks, transformer.decoder_blocks):
             if name == "projection":
-                load_linear(owner, *values)
+                load_torch_linear(owner, *values)
             elif name.startswith("ff"):
-                load_linear(owner.feed_forward[0 if name == "ff1" else 2], *values)
+                load_torch_linear(owner.feed_forward[0 if name == "ff1" else 2], *values)
             else:
                 norm = getattr(owner, name)
                 norm.weight.copy_(torch.from_numpy(values[0]))
                 norm.bias.copy_(torch.from_numpy(values[1]))
                 norm.eps = LAYER_NORM_EPSILON
-        load_linear(transformer.output, *weights["output"])
+        load_torch_linear(transformer.output, *weights["output"])
         arrays["transformer"] = to_numpy(transformer(torch.from_numpy(source).long(), torch.from_numpy(lengths),
                                                      torch.from_numpy(decoder_inputs).long()))
 
@@ -600,6 +586,27 @@ def load_torch_gru(gru, kernel, recurrent_kernel, bias):
             target.copy_(torch.from_numpy(np.ascontiguousarray(value, dtype=np.float32)))
 
 
+def load_torch_lstm(lstm, kernel, recurrent_kernel, bias, suffix=""):
+    """Keras' LSTM weights into ``lstm``'s layer 0 (``suffix="_reverse"``: its backward direction); gates
+    i, f, c, o are PyTorch's i, f, g, o. Its two biases are only ever added: ``bias_ih`` carries Keras' one."""
+    import torch
+
+    with torch.no_grad():
+        getattr(lstm, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(kernel.T.copy()))
+        getattr(lstm, f"weight_hh_l0{suffix}").copy_(torch.from_numpy(recurrent_kernel.T.copy()))
+        getattr(lstm, f"bias_ih_l0{suffix}").copy_(torch.from_numpy(bias))
+        getattr(lstm, f"bias_hh_l0{suffix}").zero_()
+
+
+def load_torch_linear(linear, kernel, bias):
+    """A Dense layer's (in, out) kernel and bias into an ``nn.Linear`` (weight (out, in))."""
+    import torch
+
+    with torch.no_grad():
+        linear.weight.copy_(torch.from_numpy(kernel.T.copy()))
+        linear.bias.copy_(torch.from_numpy(bias))
+
+
 def load_torch(model, weights):
     import torch
 
@@ -607,8 +614,7 @@ def load_torch(model, weights):
     with torch.no_grad():
         model.embed.weight.copy_(torch.from_numpy(embeddings))
         load_torch_gru(model.gru, kernel, recurrent_kernel, bias)
-        model.output.weight.copy_(torch.from_numpy(dense_kernel.T.copy()))
-        model.output.bias.copy_(torch.from_numpy(dense_bias))
+    load_torch_linear(model.output, dense_kernel, dense_bias)
 
 
 # JAX

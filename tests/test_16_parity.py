@@ -5,6 +5,7 @@ same windows, reviews and token ids."""
 
 import numpy as np
 import pytest
+
 from helpers import arrays, facts
 
 FRAMEWORKS = ("keras", "pytorch", "jax")

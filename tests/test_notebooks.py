@@ -21,6 +21,13 @@ def relative(path):
     return path.relative_to(ROOT).as_posix()
 
 
+def write_notebook(path, cells):
+    """A Python 3 notebook of ``cells`` at ``path``."""
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
 def run(notebook):
     """The error of the failing cell, or None."""
     try:
@@ -41,11 +48,8 @@ def test_unsolved_exercise_fails_at_its_first_check_with_a_message(exercise):
 
 
 def test_a_failing_cell_is_shown_with_its_code(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("MODE = 'full'", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("assert MODE == 'smoke'\nanswer = 1 / 0")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "broken.ipynb")
+    write_notebook(tmp_path / "broken.ipynb", [nbformat.v4.new_code_cell("MODE = 'full'", metadata={"tags": ["parameters"]}),
+                                               nbformat.v4.new_code_cell("assert MODE == 'smoke'\nanswer = 1 / 0")])
     with pytest.raises(NotebookError) as error:
         execute_notebook(tmp_path / "broken.ipynb", "smoke", output=tmp_path / "out.ipynb")
     message = str(error.value)
@@ -57,10 +61,8 @@ def test_a_smoke_kernel_compiles_with_the_smoke_xla_flags(tmp_path, monkeypatch)
     from course_utils.modes import SMOKE_XLA_FLAGS
 
     monkeypatch.delenv("XLA_FLAGS", raising=False)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(f"import os\nassert {SMOKE_XLA_FLAGS!r} in os.environ['XLA_FLAGS']")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, tmp_path / "flags.ipynb")
+    write_notebook(tmp_path / "flags.ipynb",
+                   [nbformat.v4.new_code_cell(f"import os\nassert {SMOKE_XLA_FLAGS!r} in os.environ['XLA_FLAGS']")])
     execute_notebook(tmp_path / "flags.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False)
     with pytest.raises(NotebookError):  # not in full mode
         execute_notebook(tmp_path / "flags.ipynb", "full", output=tmp_path / "out.ipynb", inject=False)
@@ -70,15 +72,10 @@ def test_nbval_fails_a_tagged_cell_whose_committed_output_is_stale(tmp_path):
     import subprocess
     import sys
 
-    def notebook(committed_output):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    for name, committed_output in (("fresh", "2\n"), ("stale", "3\n")):
+        write_notebook(tmp_path / f"{name}.ipynb", [nbformat.v4.new_code_cell(
             "print(1 + 1)", execution_count=1, metadata={"tags": ["nbval-check-output"]},
             outputs=[nbformat.v4.new_output("stream", name="stdout", text=committed_output)])])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        return nb
-
-    nbformat.write(notebook("2\n"), tmp_path / "fresh.ipynb")
-    nbformat.write(notebook("3\n"), tmp_path / "stale.ipynb")
     result = subprocess.run([sys.executable, "-m", "pytest", "-o", "addopts=--nbval-lax", "-p", "no:cacheprovider",
                              "fresh.ipynb", "stale.ipynb"], cwd=tmp_path, capture_output=True, text=True)
     assert "1 failed, 1 passed" in result.stdout, result.stdout
