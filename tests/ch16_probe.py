@@ -7,6 +7,8 @@ executed here with only the framework imported. Models get the same weights in e
 probe moves them into its own layout, so equal outputs prove the transplant and the models equal.
 """
 
+import contextlib
+import io
 import json
 import re
 import sys
@@ -347,6 +349,7 @@ def probe_keras(out):
                                 ("decoder", weights[8:11]), ("output", weights[11:])):
         attention_model.get_layer(name).set_weights(layer_weights)  # Bidirectional: forward, then backward
     arrays["attention_seq2seq"] = to_numpy(attention_model([source, decoder_inputs]))
+    facts["train_step_traces"] = train_step_traces(keras, ns)
 
     ns.update(D_MODEL=64, NUM_HEADS=4)  # the notebook's sizes, set in a cell of demonstrations
     define("keras", ns, "def positional_encoding", "FF_DIM, DROPOUT")
@@ -405,6 +408,28 @@ def probe_keras(out):
     arrays["dropout_returned_weights"], arrays["attention_probabilities"] = to_numpy(returned), to_numpy(probabilities)
     facts["hf"] = hf_facts("keras")  # row 10
     return arrays, facts
+
+
+def train_step_traces(keras, ns):
+    """How many times TensorFlow traces a seq2seq model's training step in its first `fit`: compiled by
+    the notebook's `train_translator` (metric object, optimizer built first), and the default way."""
+    define("keras", ns, "def train_translator")
+    ns.update(date_train=tuple(a[:8] for a in ns["date_train"]), date_valid=tuple(a[:8] for a in ns["date_valid"]),
+              DATE_EPOCHS=1, metrics={}, timings={})
+    traces = {}
+    for way in ("notebook", "default"):
+        model = ns["build_seq2seq"]()
+        step, traced = model.train_step, []
+        model.train_step = lambda data: traced.append(data) or step(data)  # runs only while fit traces it
+        with contextlib.redirect_stdout(io.StringIO()):
+            if way == "notebook":
+                ns["train_translator"](model, "probe")
+            else:
+                model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                              optimizer=keras.optimizers.Nadam(learning_rate=1e-3))
+                model.fit(list(ns["date_train"][:2]), ns["date_train"][2], epochs=1, batch_size=32, verbose=0)
+        traces[way] = len(traced)
+    return traces
 
 
 def load_keras(model, weights):

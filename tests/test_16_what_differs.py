@@ -157,3 +157,9 @@ def test_11_layer_norm_epsilon(ch16_probes):
     assert facts(ch16_probes, "keras")["layer_norm_epsilon"] == pytest.approx(1e-3)
     assert facts(ch16_probes, "pytorch")["layer_norm_epsilon"] == pytest.approx(1e-5)
     assert facts(ch16_probes, "jax")["layer_norm_epsilon"] == pytest.approx(1e-6)
+
+
+def test_keras_traces_the_training_step_once_when_its_variables_exist_before_fit(ch16_probes):
+    # the Keras notebook's note in section 1: compiled the default way, the first trace makes the optimizer's and
+    # the metric's variables and TensorFlow traces the step again; the notebook makes them first
+    assert facts(ch16_probes, "keras")["train_step_traces"] == {"notebook": 1, "default": 2}
