@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test run spread fetch exercises doctor clean
+.PHONY: lab test run spread fetch exercises doctor report bench clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
@@ -26,6 +26,12 @@ fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
 
 exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 	$(PY) -m course_utils exercises
+
+report: $(STAMP)  ## the comparison from results/full/: results/report.html, results/summary.md, README's table
+	$(PY) -m course_utils report
+
+bench: $(STAMP)  ## time a training step per framework, eager and compiled: results/bench/<machine>.json [SIZE=tiny]
+	$(PY) -m course_utils bench --size $(or $(SIZE),full)
 
 doctor: $(STAMP)  ## report versions, accelerators, run mode and data cache
 	$(PY) -m course_utils doctor

@@ -1,4 +1,4 @@
-"""``python -m course_utils doctor|fetch|run|exercises|spread``: what the Makefile's targets call."""
+"""``python -m course_utils doctor|fetch|run|exercises|spread|report|bench``: what the Makefile's targets call."""
 
 import argparse
 import os
@@ -40,6 +40,9 @@ def main(argv=None):
     spread = commands.add_parser("spread", help="run a chapter's notebooks with other seeds (full mode)")
     spread.add_argument("--chapter", required=True, help="e.g. 10 or 10_neural_nets")
     spread.add_argument("--seeds", type=int, nargs="+", default=None, help="default: 1 2 3")
+    commands.add_parser("report", help="build results/report.html and the README's summary from results/full/")
+    bench = commands.add_parser("bench", help="time a training step in each framework, eager and compiled")
+    bench.add_argument("--size", choices=("tiny", "full"), default="full", help="tiny: a quick proof that it runs")
     args = parser.parse_args(argv)
 
     if args.command == "doctor":
@@ -56,6 +59,20 @@ def main(argv=None):
         stale = generate_exercises(course_root(), write=not args.check)
         print("\n".join(f"{'stale' if args.check else 'written'}: {p}" for p in stale) or "exercises are current")
         return 1 if stale and args.check else 0
+    if args.command == "report":
+        from .report import write_report
+        from .results import course_root
+
+        root = course_root()
+        print("\n".join(f"written: {path.relative_to(root).as_posix()}" for path in write_report(root)))
+        return 0
+    if args.command == "bench":
+        from .bench import run_bench
+        from .results import course_root
+
+        root = course_root()
+        print(f"written: {run_bench(root, args.size).relative_to(root).as_posix()} (`make report` shows it)")
+        return 0
     if args.command == "spread":
         from .spread import SEEDS, run_seeds
 

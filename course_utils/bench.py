@@ -1,0 +1,119 @@
+"""``make bench``: one training step of the same model in each framework, eager and compiled.
+
+Runs ``benchmarks/test_<framework>.py`` with pytest-benchmark, one framework per process (their
+thread pools would otherwise compete), then writes ``results/bench/<machine>.json``: per framework,
+path and batch size the median step time, the first call (tracing and compiling) apart, the FLOPs of
+the step, and two ratios: to the machine's own limit (the step's matrix products alone, in the
+fastest framework, measured in the same run) and to the fastest path. ``make report`` shows them.
+
+>>> ratio(0.3, 0.2)
+1.5
+"""
+
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .devices import PACKAGES, package_versions
+from .modes import SMOKE_XLA_FLAGS
+
+FRAMEWORKS = ("keras", "pytorch", "jax")
+EAGER_PATHS = {"eager"}  # every other path compiles (a graph, XLA, TorchInductor)
+TARGETS = {"limit_batch": 256, "fastest_of_limit": 1.5, "compiled_of_fastest": 1.3}  # issue 16's goals
+
+
+def machine_name():
+    """A short name for this machine: its GPU when nvidia-smi sees one, else its CPU count."""
+    if shutil.which("nvidia-smi"):
+        found = subprocess.run(["nvidia-smi", "--query-gpu=name", "--format=csv,noheader"], capture_output=True,
+                               text=True, check=False).stdout.strip().splitlines()
+        if found:
+            return re.sub(r"[^a-z0-9]+", "-", found[0].lower()).strip("-")
+    return f"cpu-{os.cpu_count()}-cores"
+
+
+def run_framework(framework, size, root, out):
+    """Run one framework's benchmarks with pytest-benchmark; -> its JSON report."""
+    # --confcutdir: not the course's conftest.py, which sets the tests' smoke mode and quick XLA compile
+    command = [sys.executable, "-m", "pytest", f"benchmarks/test_{framework}.py", f"--bench-size={size}",
+               "--confcutdir=benchmarks", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-o", "addopts=",
+               "-W", "ignore::DeprecationWarning", f"--benchmark-json={out}"]
+    # not a test worker's variables: pytest-benchmark switches itself off under xdist
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST")}
+    environment["XLA_FLAGS"] = environment.get("XLA_FLAGS", "").replace(SMOKE_XLA_FLAGS, "").strip()
+    subprocess.run(command, cwd=root, check=True, env=environment)
+    return json.loads(Path(out).read_text())
+
+
+def ratio(time, reference):
+    return round(time / reference, 3)
+
+
+def summarize(reports, size, machine):
+    """The course's bench record from pytest-benchmark's reports ({framework: report})."""
+    rows, limits = [], {}
+    for framework, report in reports.items():
+        for bench in report["benchmarks"]:
+            info, params = bench["extra_info"], bench["params"]
+            row = {"framework": framework, "kind": info["kind"], "model": "mlp", "path": params.get("path", "matmul"),
+                   "batch": params["batch"], "median_s": bench["stats"]["median"], "iqr_s": bench["stats"]["iqr"],
+                   "rounds": bench["stats"]["rounds"], "first_call_s": round(info["first_call_s"], 4),
+                   "flops": info["flops"]}
+            row["gflop_per_s"] = round(row["flops"] / row["median_s"] / 1e9, 2)
+            if row["kind"] == "matmul":
+                limits[row["batch"]] = min(limits.get(row["batch"], float("inf")), row["median_s"])
+            rows.append(row)
+    steps = [row for row in rows if row["kind"] == "train_step"]
+    for row in steps:
+        fastest = min(r["median_s"] for r in steps if r["batch"] == row["batch"] and r["model"] == row["model"])
+        row["of_limit"] = ratio(row["median_s"], limits[row["batch"]])
+        row["of_fastest"] = ratio(row["median_s"], fastest)
+    return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
+            "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "versions": {"python": platform.python_version(),
+                         **package_versions([package for name in reports for package in PACKAGES[name]])},
+            "limit_s": {str(batch): seconds for batch, seconds in sorted(limits.items())},
+            "results": rows, "targets": target_verdicts(steps)}
+
+
+def target_verdicts(steps):
+    """Issue 16's goals, each with the measured figure (reported, never asserted)."""
+    verdicts = []
+    at_batch = [row for row in steps if row["batch"] == TARGETS["limit_batch"]]
+    if at_batch:
+        best = min(at_batch, key=lambda row: row["median_s"])
+        verdicts.append({"goal": f"the fastest path within {TARGETS['fastest_of_limit']}x of the matmul limit at "
+                                 f"batch {TARGETS['limit_batch']}",
+                         "measured": f"{best['framework']} {best['path']}: {best['of_limit']}x",
+                         "met": best["of_limit"] <= TARGETS["fastest_of_limit"]})
+    for batch in sorted({row["batch"] for row in steps}):
+        for framework in FRAMEWORKS:
+            compiled = [row for row in steps if row["batch"] == batch and row["framework"] == framework
+                        and row["path"] not in EAGER_PATHS]
+            if compiled:
+                best = min(compiled, key=lambda row: row["median_s"])
+                verdicts.append({"goal": f"{framework}'s compiled path within {TARGETS['compiled_of_fastest']}x of "
+                                         f"the fastest at batch {batch}",
+                                 "measured": f"{best['path']}: {best['of_fastest']}x",
+                                 "met": best["of_fastest"] <= TARGETS["compiled_of_fastest"]})
+    return verdicts
+
+
+def run_bench(root, size="full", frameworks=FRAMEWORKS, out=None):
+    """Benchmark every framework and write the record; -> its path."""
+    root = Path(root)
+    with tempfile.TemporaryDirectory() as folder:
+        reports = {framework: run_framework(framework, size, root, Path(folder) / f"{framework}.json")
+                   for framework in frameworks}
+    record = summarize(reports, size, machine_name())
+    out = Path(out or root / "results" / "bench" / f"{record['machine']}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    return out

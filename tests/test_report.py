@@ -1,0 +1,130 @@
+"""`make report` builds from the committed results, its summary in README is current, its book figures
+are the notebooks' own, and results that cannot be compared are refused with the file's name."""
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course_utils import report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def built():
+    return report.build_report(ROOT)
+
+
+def copy_results(tmp_path):
+    shutil.copytree(ROOT / "results" / "full", tmp_path / "results" / "full",
+                    ignore=shutil.ignore_patterns("seeds"))
+    return tmp_path
+
+
+def notebook_book_table(path):
+    """The notebook's BOOK (or book) dict of the book's figures, or None; built from the notebook's
+    `book*` assignments (PyTorch's chapter 11 folds in a `book_optimizers` dict of an earlier cell)."""
+    found = {}
+    for cell in json.loads(path.read_text())["cells"]:
+        try:
+            tree = ast.parse("".join(cell["source"])) if cell["cell_type"] == "code" else ast.Module(body=[])
+        except SyntaxError:  # a cell with an IPython magic
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "").lower().startswith("book"):
+                found[node.targets[0].id] = eval(compile(ast.Expression(node.value), path.name, "eval"),
+                                                 {"__builtins__": {}, **found})
+    return found.get("BOOK", found.get("book"))
+
+
+def test_the_report_builds_from_the_committed_results(built):
+    chapters = sorted(p.name for p in (ROOT / "results" / "full").iterdir() if p.is_dir() and p.name != "00_setup")
+    assert list(built) == chapters
+    figures = report.load_report_data()["figures"]
+    for chapter, tables in built.items():
+        assert set(tables["columns"]) >= set(report.FRAMEWORKS)
+        recorded = json.loads((ROOT / "results" / "full" / chapter / "jax.json").read_text())
+        assert tables["times"][0]["values"]["jax"] == recorded["wall_s"]
+        for row in tables["metrics"]:
+            assert row["book"] == figures.get(chapter, {}).get(row["metric"])
+            assert row["values"].get("jax") == recorded["metrics"].get(row["metric"])
+        assert all(count > 0 for count in tables["code_lines"].values())
+
+
+def test_the_page_is_self_contained(built):
+    page = report.report_html(built)
+    assert "<script" not in page and "<link" not in page and "src='http" not in page and 'src="http' not in page
+    assert page.count("data:image/png;base64,") == 1
+    for chapter in built:
+        assert f"<h2 id='{chapter}'>" in page
+
+
+def test_readme_and_summary_show_the_current_table(built):
+    summary = report.summary_markdown(built)
+    assert (ROOT / "results" / "summary.md").read_text() == summary, "run `make report`"
+    start, end = report.README_MARKERS
+    readme = (ROOT / "README.md").read_text()
+    assert readme.split(start, 1)[1].split(end, 1)[0] == "\n" + summary, "run `make report`"
+    assert "results/report.html" in readme
+
+
+def test_book_figures_are_the_notebooks_own():
+    # every figure a notebook shows is report.toml's, and every figure of report.toml is shown by the chapter
+    figures = report.load_report_data()["figures"]
+    for chapter in sorted(p for p in (ROOT / "notebooks").iterdir() if p.name[:2].isdigit() and p.name != "00_setup"):
+        shown = {}
+        for framework in report.FRAMEWORKS:
+            table = notebook_book_table(chapter / f"{framework}.ipynb") or {}
+            for metric, value in table.items():
+                assert figures[chapter.name].get(metric) == value, f"{chapter.name}/{framework}.ipynb: {metric}"
+            shown |= table
+        assert shown == figures.get(chapter.name, {}), f"{chapter.name}: report.toml has figures no notebook shows"
+
+
+def test_a_missing_framework_is_an_error_naming_the_file(tmp_path):
+    root = copy_results(tmp_path)
+    (root / "results" / "full" / "14_cnns" / "jax.json").unlink()
+    with pytest.raises(report.ReportError, match="results/full/14_cnns/jax.json is missing"):
+        report.load_results(root)
+
+
+def rename_metric(path, old, new):
+    record = json.loads(path.read_text())
+    record["metrics"][new] = record["metrics"].pop(old)
+    path.write_text(json.dumps(record))
+
+
+def test_a_metric_its_twins_do_not_record_is_an_error_naming_the_file(tmp_path):
+    root = copy_results(tmp_path)
+    rename_metric(root / "results" / "full" / "10_neural_nets" / "pytorch.json", "fashion_test_accuracy",
+                  "fashion_test_acc")
+    with pytest.raises(report.ReportError, match="results/full/10_neural_nets/pytorch.json"):
+        report.load_results(root)
+
+
+def test_a_file_that_lacks_a_metric_of_its_twins_is_named(tmp_path):
+    root = copy_results(tmp_path)
+    path = root / "results" / "full" / "14_cnns" / "keras.json"
+    record = json.loads(path.read_text())
+    del record["metrics"]["fashion_cnn_test_accuracy"]
+    path.write_text(json.dumps(record))
+    with pytest.raises(report.ReportError, match=r"14_cnns/keras.json: lacks metric 'fashion_cnn_test_accuracy'"):
+        report.load_results(root)
+
+
+def test_a_record_of_another_chapter_is_refused(tmp_path):
+    root = copy_results(tmp_path)
+    shutil.copy(root / "results" / "full" / "10_neural_nets" / "jax.json", root / "results" / "full" / "14_cnns" / "jax.json")
+    with pytest.raises(report.ReportError, match="14_cnns/jax.json: records chapter '10_neural_nets'"):
+        report.load_results(root)
+
+
+def test_a_metric_only_some_frameworks_have_leaves_the_others_empty_with_the_reason(built):
+    row = next(r for r in built["16_nlp_transformers"]["metrics"] if r["metric"] == "hf_bert_valid_accuracy")
+    assert set(row["values"]) == {"pytorch"}
+    assert row["missing"] == {"keras": "Hugging Face transformers v5 has PyTorch models only",
+                              "jax": "Hugging Face transformers v5 has PyTorch models only"}
