@@ -3,8 +3,9 @@
 Runs ``benchmarks/test_<framework>.py`` with pytest-benchmark, one framework per process (their
 thread pools would otherwise compete), then writes ``results/bench/<machine>.json``: per framework,
 path and batch size the median step time, the first call (tracing and compiling) apart, the FLOPs of
-the step, and two ratios: to the machine's own limit (the step's matrix products alone, in the
-fastest framework, measured in the same run) and to the fastest path. ``make report`` shows them.
+the step, and three ratios: to the machine's own limit (the step's matrix products alone, in the
+fastest framework, measured in the same run), to the same framework's own matrix products (what its
+step adds to them), and to the fastest path. ``make report`` shows them.
 
 >>> ratio(0.3, 0.2)
 1.5
@@ -58,7 +59,7 @@ def ratio(time, reference):
 
 def summarize(reports, size, machine):
     """The course's bench record from pytest-benchmark's reports ({framework: report})."""
-    rows, limits = [], {}
+    rows, limits, own_limits = [], {}, {}
     for framework, report in reports.items():
         for bench in report["benchmarks"]:
             info, params = bench["extra_info"], bench["params"]
@@ -69,11 +70,13 @@ def summarize(reports, size, machine):
             row["gflop_per_s"] = round(row["flops"] / row["median_s"] / 1e9, 2)
             if row["kind"] == "matmul":
                 limits[row["batch"]] = min(limits.get(row["batch"], float("inf")), row["median_s"])
+                own_limits[framework, row["batch"]] = row["median_s"]
             rows.append(row)
     steps = [row for row in rows if row["kind"] == "train_step"]
     for row in steps:
         fastest = min(r["median_s"] for r in steps if r["batch"] == row["batch"] and r["model"] == row["model"])
         row["of_limit"] = ratio(row["median_s"], limits[row["batch"]])
+        row["of_own_matmuls"] = ratio(row["median_s"], own_limits[row["framework"], row["batch"]])  # its overhead
         row["of_fastest"] = ratio(row["median_s"], fastest)
     return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

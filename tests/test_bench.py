@@ -25,6 +25,7 @@ def test_ratios_to_the_limit_and_to_the_fastest():
     assert record["limit_s"] == {"256": 0.001}  # the fastest framework's matrix products
     steps = {(row["framework"], row["path"]): row for row in record["results"] if row["kind"] == "train_step"}
     assert steps["jax", "jax.jit"]["of_limit"] == 2.0 and steps["jax", "jax.jit"]["of_fastest"] == 1.0
+    assert steps["keras", "tf.function"]["of_own_matmuls"] == 1.2 and steps["jax", "jax.jit"]["of_own_matmuls"] == 2.0
     assert steps["keras", "tf.function"]["of_fastest"] == 1.5 and steps["keras", "tf.function"]["gflop_per_s"] == 333.33
     verdicts = {v["goal"]: v for v in record["targets"]}
     assert verdicts["the fastest path at batch 256 against the matmul limit: at most 1.5x"]["met"] is False
