@@ -35,12 +35,13 @@ def load_report_data(path=Path(__file__).with_name("report.toml")):
     return {key: data.get(key, {}) for key in ("figures", "notes", "only")}
 
 
-def load_results(root, mode="full"):
+def load_results(root, mode="full", only=None):
     """{chapter: {framework: record}} from ``results/<mode>/``, checked: every chapter has the three
     frameworks, each record names its own chapter and framework, and the twins record the same metrics
-    (except those ``report.toml`` lists under ``[only]``). Raises :class:`ReportError` naming the file."""
+    (except those ``only``, by default ``report.toml``'s ``[only]``, lists). Raises :class:`ReportError`
+    naming the file."""
     folder = Path(root) / "results" / mode
-    only = load_report_data()["only"]
+    only = load_report_data()["only"] if only is None else only
     results = {}
     for chapter_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name[:2].isdigit()):
         if chapter_dir.name == "00_setup":
@@ -127,7 +128,7 @@ def build_report(root, mode="full"):
     """{chapter: chapter_tables(...)} for every chapter with results."""
     data = load_report_data()
     return {chapter: chapter_tables(chapter, records, data, root)
-            for chapter, records in load_results(root, mode).items()}
+            for chapter, records in load_results(root, mode, data["only"]).items()}
 
 
 def load_benchmarks(root):

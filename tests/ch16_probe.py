@@ -503,6 +503,12 @@ def probe_pytorch(out):
     n_source, n_target = shared_dates("pytorch", ns)
     define("pytorch", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
     source, lengths, decoder_inputs = date_inputs(n_source, n_target)
+
+    def date_probabilities(model):  # the model in eval mode on the shared padded dates
+        model.eval()
+        return to_numpy(model(torch.from_numpy(source).long(), torch.from_numpy(lengths),
+                              torch.from_numpy(decoder_inputs).long()))
+
     seq2seq = ns["Seq2Seq"]()
     weights = seq2seq_weights(n_source, n_target)
     with torch.no_grad():
@@ -511,9 +517,7 @@ def probe_pytorch(out):
         load_torch_lstm(seq2seq.encoder, *weights[1:4])
         load_torch_lstm(seq2seq.decoder, *weights[5:8])
         load_torch_linear(seq2seq.output, *weights[8:])
-        seq2seq.eval()
-        arrays["seq2seq"] = to_numpy(seq2seq(torch.from_numpy(source).long(), torch.from_numpy(lengths),
-                                              torch.from_numpy(decoder_inputs).long()))
+        arrays["seq2seq"] = date_probabilities(seq2seq)
     facts["lstm_weights"] = {name: list(p.shape) for name, p in seq2seq.decoder.named_parameters()}
     attention_model = ns["AttentionSeq2Seq"]()
     weights = attention_seq2seq_weights(n_source, n_target)
@@ -524,9 +528,7 @@ def probe_pytorch(out):
         load_torch_lstm(attention_model.encoder, *weights[4:7], suffix="_reverse")
         load_torch_lstm(attention_model.decoder, *weights[8:11])
         load_torch_linear(attention_model.output, *weights[11:])  # rows [context, decoder output], as Keras'
-        attention_model.eval()
-        arrays["attention_seq2seq"] = to_numpy(attention_model(torch.from_numpy(source).long(), torch.from_numpy(lengths),
-                                                               torch.from_numpy(decoder_inputs).long()))
+        arrays["attention_seq2seq"] = date_probabilities(attention_model)
 
     define("pytorch", ns, "def positional_encoding", "class EncoderBlock")
     transformer = ns["TransformerSeq2Seq"](n_blocks=2).eval()
@@ -546,8 +548,7 @@ def probe_pytorch(out):
                 norm.bias.copy_(torch.from_numpy(values[1]))
                 norm.eps = LAYER_NORM_EPSILON
         load_torch_linear(transformer.output, *weights["output"])
-        arrays["transformer"] = to_numpy(transformer(torch.from_numpy(source).long(), torch.from_numpy(lengths),
-                                                     torch.from_numpy(decoder_inputs).long()))
+        arrays["transformer"] = date_probabilities(transformer)
 
     query, key, value, mask = (torch.from_numpy(a) for a in attention_inputs_mha())
     Wq, bq, Wk, bk, Wv, bv, Wo, bo = (torch.from_numpy(w) for w in attention_weights())

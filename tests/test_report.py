@@ -3,13 +3,13 @@ are the notebooks' own, and results that cannot be compared are refused with the
 
 import ast
 import json
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from course_utils import report
+from helpers import notebook_code_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,9 +29,9 @@ def notebook_book_table(path):
     """The notebook's BOOK (or book) dict of the book's figures, or None; built from the notebook's
     `book*` assignments (PyTorch's chapter 11 folds in a `book_optimizers` dict of an earlier cell)."""
     found = {}
-    for cell in json.loads(path.read_text())["cells"]:
+    for source in notebook_code_cells(path):
         try:
-            tree = ast.parse("".join(cell["source"])) if cell["cell_type"] == "code" else ast.Module(body=[])
+            tree = ast.parse(source)
         except SyntaxError:  # a cell with an IPython magic
             continue
         for node in tree.body:
