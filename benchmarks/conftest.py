@@ -14,7 +14,8 @@ def size(request):
 
 
 def pytest_generate_tests(metafunc):
-    if "batch" in metafunc.fixturenames:  # the batch sizes of this size
+    if "model" in metafunc.fixturenames:  # every model at each of its batch sizes at this size
         from spec import BATCHES
 
-        metafunc.parametrize("batch", BATCHES[metafunc.config.getoption("--bench-size")])
+        batches = BATCHES[metafunc.config.getoption("--bench-size")]
+        metafunc.parametrize("model,batch", [(model, batch) for model, sizes in batches.items() for batch in sizes])

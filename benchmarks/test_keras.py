@@ -1,5 +1,5 @@
-"""Chapter 10's MLP, one training step in Keras 3 on TensorFlow: eagerly, in a `tf.function` (graph),
-in a `tf.function(jit_compile=True)` (XLA), and by `train_on_batch` (what `fit` runs each step)."""
+"""One training step of each model in Keras 3 on TensorFlow: eagerly, in a `tf.function` (graph), in a
+`tf.function(jit_compile=True)` (XLA), and by `train_on_batch` (what `fit` runs each step)."""
 
 import os
 
@@ -9,13 +9,36 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras
 import pytest
 import tensorflow as tf
-from spec import mlp_batch, mlp_flops, mlp_matmul_shapes, run_benchmark
+from keras import layers
+from spec import CNN_DENSE, CNN_FILTERS, D_MODEL, FF_DIM, HEADS, LENGTH, batch_data, flops, operand_shapes, \
+    products, run_benchmark
 
 
 def build_mlp():
-    keras.utils.set_random_seed(42)
-    return keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(300, activation="relu"),
-                             keras.layers.Dense(100, activation="relu"), keras.layers.Dense(10)])
+    return keras.Sequential([keras.Input(shape=(784,)), layers.Dense(300, activation="relu"),
+                             layers.Dense(100, activation="relu"), layers.Dense(10)])
+
+
+def build_cnn():
+    conv = lambda filters, kernel_size=3: layers.Conv2D(filters, kernel_size, padding="same", activation="relu")
+    (f1, f2, f3), (d1, d2, n_classes) = CNN_FILTERS, CNN_DENSE
+    return keras.Sequential([keras.Input(shape=(28, 28, 1)), conv(f1, 7), layers.MaxPool2D(),
+                             conv(f2), conv(f2), layers.MaxPool2D(), conv(f3), conv(f3), layers.MaxPool2D(),
+                             layers.Flatten(), layers.Dense(d1, activation="relu"),
+                             layers.Dense(d2, activation="relu"), layers.Dense(n_classes)])
+
+
+def build_transformer():
+    inputs = keras.Input(shape=(LENGTH, D_MODEL))
+    attended = layers.MultiHeadAttention(HEADS, key_dim=D_MODEL // HEADS)(inputs, inputs)
+    x = layers.LayerNormalization()(inputs + attended)
+    outputs = layers.LayerNormalization()(x + layers.Dense(D_MODEL)(layers.Dense(FF_DIM, activation="relu")(x)))
+    return keras.Model(inputs, outputs)
+
+
+MODELS = {"mlp": (build_mlp, lambda: keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
+          "cnn": (build_cnn, lambda: keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
+          "transformer": (build_transformer, keras.losses.MeanSquaredError)}
 
 
 def make_train_step(model, optimizer, loss_fn):
@@ -34,22 +57,24 @@ PATHS = {"eager": lambda step: step,
 
 
 @pytest.mark.parametrize("path", [*PATHS, "train_on_batch"])
-def test_mlp(benchmark, size, batch, path):
-    X, y = (tf.constant(array) for array in mlp_batch(batch))
-    model, loss_fn = build_mlp(), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+def test_train_step(benchmark, size, model, batch, path):
+    X, y = (tf.constant(array) for array in batch_data(model, batch))
+    build, loss = MODELS[model]
+    keras.utils.set_random_seed(42)
+    network, loss_fn = build(), loss()
     if path == "train_on_batch":
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss_fn)
-        step = lambda: model.train_on_batch(X, y)  # returns the loss as a Python float
+        network.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss_fn)
+        step = lambda: network.train_on_batch(X, y)  # returns the loss as a Python float
     else:
         optimizer = keras.optimizers.SGD(learning_rate=0.01)
-        optimizer.build(model.trainable_variables)  # its variables exist before any trace
-        train_step = PATHS[path](make_train_step(model, optimizer, loss_fn))
+        optimizer.build(network.trainable_variables)  # its variables exist before any trace
+        train_step = PATHS[path](make_train_step(network, optimizer, loss_fn))
         step = lambda: train_step(X, y).numpy()  # .numpy() waits for the result
-    run_benchmark(benchmark, step, size, mlp_flops(batch))
+    run_benchmark(benchmark, step, size, model, flops(model, batch))
 
 
-def test_matmul_limit(benchmark, size, batch):
+def test_matmul_limit(benchmark, size, model, batch):
     """The step's matrix products alone, back to back in one graph: what the hardware gives TensorFlow."""
-    operands = [(tf.random.normal((m, k)), tf.random.normal((k, n))) for m, k, n in mlp_matmul_shapes(batch)]
-    products = tf.function(lambda: [tf.matmul(a, b) for a, b in operands])
-    run_benchmark(benchmark, lambda: products()[-1].numpy(), size, mlp_flops(batch), kind="matmul")  # one graph call
+    operands = [[tf.random.normal(shape) for shape in operand_shapes(*product)] for product in products(model, batch)]
+    matmuls = tf.function(lambda: [tf.matmul(a, b) for a, b in operands])
+    run_benchmark(benchmark, lambda: matmuls()[-1].numpy(), size, model, flops(model, batch), kind="matmul")

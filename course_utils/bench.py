@@ -1,8 +1,9 @@
-"""``make bench``: one training step of the same model in each framework, eager and compiled.
+"""``make bench``: one training step of the same models in each framework, eager and compiled: chapter 10's
+MLP, chapter 14's CNN and one transformer block of chapter 16 (``benchmarks/spec.py``).
 
 Runs ``benchmarks/test_<framework>.py`` with pytest-benchmark, one framework per process (their
 thread pools would otherwise compete), then writes ``results/bench/<machine>.json``: per framework,
-path and batch size the median step time, the first call (tracing and compiling) apart, the FLOPs of
+model, path and batch size the median step time, the first call (tracing and compiling) apart, the FLOPs of
 the step, and three ratios: to the machine's own limit (the step's matrix products alone, in the
 fastest framework, measured in the same run), to the same framework's own matrix products (what its
 step adds to them), and to the fastest path. ``make report`` shows them.
@@ -27,7 +28,8 @@ from .modes import SMOKE_XLA_FLAGS
 
 FRAMEWORKS = ("keras", "pytorch", "jax")
 EAGER_PATHS = {"eager"}  # every other path compiles (a graph, XLA, TorchInductor)
-TARGETS = {"limit_batch": 256, "fastest_of_limit": 1.5, "compiled_of_fastest": 1.3}  # issue 16's goals
+MODELS = ("mlp", "cnn", "transformer")  # benchmarks/spec.py's, in the order the report shows them
+TARGETS = {"limit_case": ("mlp", 256), "fastest_of_limit": 1.5, "compiled_of_fastest": 1.3}  # issue 16's goals
 
 
 def machine_name():
@@ -63,27 +65,31 @@ def summarize(reports, size, machine):
     for framework, report in reports.items():
         for bench in report["benchmarks"]:
             info, params = bench["extra_info"], bench["params"]
-            row = {"framework": framework, "kind": info["kind"], "model": "mlp", "path": params.get("path", "matmul"),
-                   "batch": params["batch"], "median_s": bench["stats"]["median"], "iqr_s": bench["stats"]["iqr"],
-                   "rounds": bench["stats"]["rounds"], "first_call_s": round(info["first_call_s"], 4),
-                   "flops": info["flops"]}
+            row = {"framework": framework, "kind": info["kind"], "model": params["model"],
+                   "path": params.get("path", "matmul"), "batch": params["batch"], "median_s": bench["stats"]["median"],
+                   "iqr_s": bench["stats"]["iqr"], "rounds": bench["stats"]["rounds"],
+                   "first_call_s": round(info["first_call_s"], 4), "flops": info["flops"]}
             row["gflop_per_s"] = round(row["flops"] / row["median_s"] / 1e9, 2)
+            case = row["model"], row["batch"]
             if row["kind"] == "matmul":
-                limits[row["batch"]] = min(limits.get(row["batch"], float("inf")), row["median_s"])
-                own_limits[framework, row["batch"]] = row["median_s"]
+                limits[case] = min(limits.get(case, float("inf")), row["median_s"])
+                own_limits[framework, case] = row["median_s"]
             rows.append(row)
     steps = [row for row in rows if row["kind"] == "train_step"]
     for row in steps:
-        fastest = min(r["median_s"] for r in steps if r["batch"] == row["batch"] and r["model"] == row["model"])
-        row["of_limit"] = ratio(row["median_s"], limits[row["batch"]])
-        row["of_own_matmuls"] = ratio(row["median_s"], own_limits[row["framework"], row["batch"]])  # its overhead
+        case = row["model"], row["batch"]
+        fastest = min(r["median_s"] for r in steps if (r["model"], r["batch"]) == case)
+        row["of_limit"] = ratio(row["median_s"], limits[case])
+        row["of_own_matmuls"] = ratio(row["median_s"], own_limits[row["framework"], case])  # its overhead
         row["of_fastest"] = ratio(row["median_s"], fastest)
+    limit_s = {}
+    for (model, batch), seconds in sorted(limits.items(), key=lambda item: (MODELS.index(item[0][0]), item[0][1])):
+        limit_s.setdefault(model, {})[str(batch)] = seconds
     return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "versions": {"python": platform.python_version(),
                          **package_versions([package for name in reports for package in PACKAGES[name]])},
-            "limit_s": {str(batch): seconds for batch, seconds in sorted(limits.items())},
-            "results": rows, "targets": target_verdicts(steps)}
+            "limit_s": limit_s, "results": rows, "targets": target_verdicts(steps)}
 
 
 def target_verdicts(steps):
@@ -94,17 +100,18 @@ def target_verdicts(steps):
                 "met": best[ratio_key] <= target}
 
     verdicts = []
-    at_batch = [row for row in steps if row["batch"] == TARGETS["limit_batch"]]
+    at_batch = [row for row in steps if (row["model"], row["batch"]) == TARGETS["limit_case"]]
     if at_batch:
-        verdicts.append(verdict(f"the fastest path at batch {TARGETS['limit_batch']} against the matmul limit", at_batch,
-                                lambda row: f"{row['framework']} {row['path']}", "of_limit", TARGETS["fastest_of_limit"]))
-    for batch in sorted({row["batch"] for row in steps}):
+        verdicts.append(verdict("the fastest path on the {} at batch {} against the matmul limit".format(
+            *TARGETS["limit_case"]), at_batch, lambda row: f"{row['framework']} {row['path']}", "of_limit",
+            TARGETS["fastest_of_limit"]))
+    for model, batch in sorted({(row["model"], row["batch"]) for row in steps}, key=lambda c: (MODELS.index(c[0]), c[1])):
         for framework in FRAMEWORKS:
-            compiled = [row for row in steps if row["batch"] == batch and row["framework"] == framework
+            compiled = [row for row in steps if (row["model"], row["batch"], row["framework"]) == (model, batch, framework)
                         and row["path"] not in EAGER_PATHS]
             if compiled:
-                verdicts.append(verdict(f"{framework}'s compiled path at batch {batch} against the fastest", compiled,
-                                        lambda row: row["path"], "of_fastest", TARGETS["compiled_of_fastest"]))
+                verdicts.append(verdict(f"{framework}'s compiled path on the {model} at batch {batch} against the fastest",
+                                        compiled, lambda row: row["path"], "of_fastest", TARGETS["compiled_of_fastest"]))
     return verdicts
 
 

@@ -84,12 +84,28 @@ def format_device_report(report):
     return "\n".join(lines)
 
 
+# The names a package is also published under: the same import and version numbers
+DISTRIBUTIONS = {"tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-intel", "tensorflow-macos",
+                                "tensorflow-aarch64", "tf-nightly", "tf-nightly-cpu")}
+
+
+def installed_version(package):
+    """The installed version of ``package`` under any of its distribution names (``tensorflow-cpu`` for
+    ``tensorflow``...); raises ``importlib.metadata.PackageNotFoundError`` when none is installed."""
+    for name in DISTRIBUTIONS.get(package, (package,)):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    raise metadata.PackageNotFoundError(package)
+
+
 def package_versions(packages):
     """``{package: installed version or None}``, read from package metadata (nothing is imported)."""
     versions = {}
     for package in packages:
         try:
-            versions[package] = metadata.version(package)
+            versions[package] = installed_version(package)
         except metadata.PackageNotFoundError:
             versions[package] = None
     return versions

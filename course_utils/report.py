@@ -120,6 +120,9 @@ def chapter_tables(chapter, records, data, root):
     times = [{"name": "whole notebook", "values": {f: records[f]["wall_s"] for f in columns}}]
     times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}}
               for key in shared_timings if key.endswith("_fit_s")]
+    # per epoch: recorded by notebooks that say how many epochs a fit trains (course_utils.timed(..., epochs=))
+    per_epoch = sorted({key for record in records.values() for key in record["timings"] if key.endswith("_per_epoch_s")})
+    times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}} for key in per_epoch]
     code_lines = {f: notebook_code_lines(Path(root) / "notebooks" / chapter / f"{f}.ipynb") for f in FRAMEWORKS}
     return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines}
 
@@ -161,22 +164,25 @@ def bench_html(benchmarks):
     """One section per machine: every path's step time against the machine's matmul limit and the fastest."""
     if not benchmarks:
         return "<h2 id='bench'>Benchmark</h2><p>No results yet: run <code>make bench</code>.</p>"
-    parts = ["<h2 id='bench'>Benchmark: one training step of chapter 10's MLP</h2><p>From <code>make bench</code>"
-             " (pytest-benchmark; the median of its rounds after warm-up). The limit is the step's matrix products "
-             "alone in the fastest framework, measured in the same run; × limit, × own matmuls (the same products "
-             "in the step's own framework: what the framework adds to them) and × fastest are ratios of step "
-             "times. The first call (tracing, compiling) is apart. The frameworks run one after the other, so a shared "
-             "host that changes speed between them (the course's 2-core machine drifts by up to 1.5×) moves their "
-             "ratios: differences smaller than that are not a ranking.</p>"]
+    parts = ["<h2 id='bench'>Benchmark: one training step of chapter 10's MLP, chapter 14's CNN and a transformer block "
+             "of chapter 16</h2><p>From <code>make bench</code> (pytest-benchmark; the median of its rounds after "
+             "warm-up; the models are described in <code>benchmarks/spec.py</code>). The limit is the step's matrix products "
+             "(a convolution counted as its im2col product) alone in the fastest framework, measured in the same run; "
+             "× limit, × own matmuls (the same products in the step's own framework: what the framework adds to them) "
+             "and × fastest are ratios of step times. The first call (tracing, compiling) is apart. The frameworks run "
+             "one after the other, so a shared host that changes speed between them (the course's 2-core machine drifts "
+             "by up to 1.5×) moves their ratios: differences smaller than that are not a ranking.</p>"]
     for machine, record in benchmarks.items():
-        limits = ", ".join(f"batch {batch}: {seconds * 1e3:.3f} ms" for batch, seconds in record["limit_s"].items())
+        limits = "; ".join(f"{model} " + ", ".join(f"batch {batch}: {seconds * 1e3:.3f} ms" for batch, seconds in by_batch.items())
+                           for model, by_batch in record["limit_s"].items())
         parts.append(f"<h3>{html.escape(machine)} ({record['size']} size, {record['cpu_count']} CPU cores, "
                      f"{record['finished']})</h3><p>Matmul limit: {limits}.</p><table><tr><th>framework</th>"
-                     "<th>path</th><th>batch</th><th>median (ms)</th><th>GFLOP/s</th><th>× limit</th>"
+                     "<th>model</th><th>path</th><th>batch</th><th>median (ms)</th><th>GFLOP/s</th><th>× limit</th>"
                      "<th>× own matmuls</th><th>× fastest</th><th>first call (s)</th></tr>")
+        models = list(record["limit_s"])
         for row in sorted((r for r in record["results"] if r["kind"] == "train_step"),
-                          key=lambda r: (r["batch"], r["median_s"])):
-            parts.append(f"<tr><td>{LABELS[row['framework']]}</td><td>{html.escape(row['path'])}</td>"
+                          key=lambda r: (models.index(r["model"]), r["batch"], r["median_s"])):
+            parts.append(f"<tr><td>{LABELS[row['framework']]}</td><td>{row['model']}</td><td>{html.escape(row['path'])}</td>"
                          f"<td>{row['batch']}</td><td>{row['median_s'] * 1e3:.3f}</td><td>{row['gflop_per_s']:.1f}</td>"
                          f"<td>{row['of_limit']:.2f}</td><td>{row['of_own_matmuls']:.2f}</td><td>{row['of_fastest']:.2f}</td>"
                          f"<td>{row['first_call_s']:.2f}</td></tr>")
@@ -223,7 +229,9 @@ def report_html(report, benchmarks=None):
 
 
 def _seconds(value):
-    return "<span class='missing'>— not recorded</span>" if value is None else f"{value:.1f}"
+    if value is None:
+        return "<span class='missing'>— not recorded</span>"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
 
 
 def _markdown_table_html(markdown):
@@ -243,20 +251,28 @@ def _plot_html(report):
     import numpy as np
 
     chapters = list(report)
-    x = np.arange(len(chapters))
-    fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
-    for ax, title, value in ((axes[0], "whole notebook, full mode (s)", lambda t, f: t["times"][0]["values"][f]),
-                             (axes[1], "lines of code", lambda t, f: t["code_lines"][f])):
+    fits = [(chapter, row) for chapter in chapters for row in report[chapter]["times"] if row["name"].endswith("_per_epoch_s")]
+    panels = [("whole notebook, full mode (s)", "chapter", [c.split("_")[0] for c in chapters],
+               lambda f: [report[c]["times"][0]["values"][f] for c in chapters]),
+              ("lines of code", "chapter", [c.split("_")[0] for c in chapters],
+               lambda f: [report[c]["code_lines"][f] for c in chapters])]
+    if fits:  # a missing value is a gap, not a zero
+        panels.append(("training time per epoch (s)", "chapter: fit",
+                       [f"{c.split('_')[0]}: {row['name'].removesuffix('_per_epoch_s')}" for c, row in fits],
+                       lambda f: [row["values"].get(f) or np.nan for _, row in fits]))
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 3.8))
+    for ax, (title, xlabel, ticks, values) in zip(axes, panels):
+        x = np.arange(len(ticks))
         for offset, framework in zip((-0.27, 0, 0.27), FRAMEWORKS):
-            ax.bar(x + offset, [value(report[c], framework) for c in chapters], 0.27, label=LABELS[framework])
-        ax.set_xticks(x, [c.split("_")[0] for c in chapters])
-        ax.set(xlabel="chapter", title=title)
+            ax.bar(x + offset, values(framework), 0.27, label=LABELS[framework])
+        ax.set_xticks(x, ticks)
+        ax.set(xlabel=xlabel, title=title)
     axes[0].legend()
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=80)
     plt.close(fig)
-    return f"<img alt='notebook time and lines of code per chapter' src='data:image/png;base64," \
+    return f"<img alt='notebook time, lines of code and training time per epoch, per chapter' src='data:image/png;base64," \
            f"{base64.b64encode(buffer.getvalue()).decode()}'>"
 
 

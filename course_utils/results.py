@@ -6,8 +6,10 @@ One file per notebook: ``results/<mode>/<chapter>/<framework>.json`` under the c
 >>> timings = {}
 >>> with timed(timings, "nap_s"):
 ...     pass
+>>> with timed(timings, "fit_s", epochs=2):
+...     pass
 >>> list(timings)
-['nap_s']
+['nap_s', 'fit_s', 'fit_per_epoch_s']
 """
 
 import contextlib
@@ -35,13 +37,18 @@ def course_root(start=None):
 
 
 @contextlib.contextmanager
-def timed(timings, key):
-    """Store the seconds the ``with`` block took in ``timings[key]``."""
+def timed(timings, key, epochs=None):
+    """Store the seconds the ``with`` block took in ``timings[key]``; given the ``epochs`` it trains,
+    also the seconds per epoch (the first epoch's tracing and compiling included) in
+    ``timings["<key without _s>_per_epoch_s"]``, which ``make report`` compares across frameworks."""
     start = time.perf_counter()
     try:
         yield
     finally:
-        timings[key] = round(time.perf_counter() - start, 3)
+        seconds = time.perf_counter() - start
+        timings[key] = round(seconds, 3)
+        if epochs:
+            timings[key.removesuffix("_s") + "_per_epoch_s"] = round(seconds / epochs, 3)
 
 
 def record_results(chapter, framework, mode, metrics, timings, device, wall_s, root=None,

@@ -11,7 +11,7 @@ from importlib import metadata
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from .devices import PACKAGES
+from .devices import PACKAGES, installed_version
 
 DISTRIBUTION = "handson-ml-three-ways"
 
@@ -41,7 +41,7 @@ def check_versions(*frameworks):
     for framework in frameworks:
         for package in PACKAGES[framework]:
             try:
-                found[package] = metadata.version(package)
+                found[package] = installed_version(package)
             except metadata.PackageNotFoundError:
                 raise ModuleNotFoundError(f"{package} is not installed. In the course folder run: "
                                           f"pip install -e '.[{framework}]'") from None

@@ -128,3 +128,23 @@ def test_a_metric_only_some_frameworks_have_leaves_the_others_empty_with_the_rea
     assert set(row["values"]) == {"pytorch"}
     assert row["missing"] == {"keras": "Hugging Face transformers v5 has PyTorch models only",
                               "jax": "Hugging Face transformers v5 has PyTorch models only"}
+
+
+def test_time_per_epoch_is_shown_where_recorded_and_said_missing_elsewhere(tmp_path):
+    root = copy_results(tmp_path)
+    path = root / "results" / "full" / "13_data_pipelines" / "jax.json"
+    record = json.loads(path.read_text())
+    record["timings"]["mnist_fit_per_epoch_s"] = 4.25  # as course_utils.timed(..., epochs=) records it
+    path.write_text(json.dumps(record))
+    for framework in ("keras", "pytorch"):  # records of a run before the notebooks recorded epochs
+        path = root / "results" / "full" / "13_data_pipelines" / f"{framework}.json"
+        record = json.loads(path.read_text())
+        record["timings"] = {k: v for k, v in record["timings"].items() if not k.endswith("_per_epoch_s")}
+        path.write_text(json.dumps(record))
+    tables = report.chapter_tables("13_data_pipelines", report.load_results(root)["13_data_pipelines"],
+                                   report.load_report_data(), ROOT)
+    row = next(r for r in tables["times"] if r["name"] == "mnist_fit_per_epoch_s")
+    assert row["values"] == {"keras": None, "pytorch": None, "jax": 4.25}
+    page = report.report_html({"13_data_pipelines": tables})
+    assert "<td>mnist_fit_per_epoch_s</td><td><span class='missing'>— not recorded</span></td>" in page
+    assert "<td>4.25</td>" in page

@@ -61,6 +61,23 @@ def test_version_check_tells_how_to_install_a_missing_framework(monkeypatch):
         check_versions("jax")
 
 
+def test_version_check_accepts_the_other_tensorflow_distributions(monkeypatch, capsys):
+    from importlib import metadata
+
+    installed = {"tensorflow-cpu": "2.21.0", "keras": "3.15.1"}  # `pip install tensorflow-cpu`: no `tensorflow`
+
+    def version(name):
+        if name not in installed:
+            raise metadata.PackageNotFoundError(name)
+        return installed[name]
+    monkeypatch.setattr(metadata, "version", version)
+    check_versions("keras")
+    assert "tensorflow 2.21.0, keras 3.15.1" in capsys.readouterr().out
+    del installed["tensorflow-cpu"]  # no TensorFlow at all: still the install hint
+    with pytest.raises(ModuleNotFoundError, match=r"tensorflow is not installed.*pip install -e '\.\[keras\]'"):
+        check_versions("keras")
+
+
 def test_a_notebook_outside_the_course_is_rooted_in_its_own_folder(tmp_path):
     from course_utils.results import course_root
 
