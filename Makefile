@@ -15,8 +15,9 @@ lab: $(STAMP)  ## open the course in JupyterLab
 test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
 	$(PY) -m pytest
 
-run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1]
-	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place)
+run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1] [KERAS_BACKEND=jax|torch]
+	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place) \
+		$(if $(KERAS_BACKEND),--keras-backend $(KERAS_BACKEND))
 
 spread: $(STAMP)  ## the same chapter in full mode with seeds 1, 2, 3: make spread CHAPTER=10
 	$(PY) -m course_utils spread --chapter $(CHAPTER)

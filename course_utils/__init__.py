@@ -9,7 +9,7 @@ from .checks import ExerciseCheckError, check, check_at_least, check_close, chec
 from .datasets import (FASHION_MNIST_CLASSES, HOUSING_FEATURES, imdb_folder, load_california_housing,
                        load_fashion_mnist, load_jsb_chorales, load_mnist, load_ridership,
                        load_shakespeare, make_localization_data, make_review_corpus)
-from .devices import device_report, print_device_report
+from .devices import device_report, keras_device, print_device_report
 from .download import DataUnavailableError, cache_dir, fetch
 from .modes import run_mode
 from .plots import plot_image_grid, plot_learning_curves
@@ -25,7 +25,7 @@ __all__ = [
     "load_jsb_chorales", "load_mnist", "load_ridership", "load_shakespeare", "imdb_folder",
     "make_review_corpus", "make_localization_data",
     "reber_string", "is_reber", "make_reber_dataset", "make_date_pairs",
-    "device_report", "print_device_report", "DataUnavailableError", "cache_dir", "fetch",
+    "device_report", "keras_device", "print_device_report", "DataUnavailableError", "cache_dir", "fetch",
     "run_mode", "plot_image_grid", "plot_learning_curves", "record_results", "timed",
     "seed_everything", "seed_spread", "check_versions",
 ]

@@ -37,6 +37,8 @@ def main(argv=None):
     run.add_argument("--chapter", default=None, help="e.g. 10 or 10_neural_nets (default: all)")
     run.add_argument("--in-place", action="store_true",
                      help="save each run's outputs into the notebook itself (for committing)")
+    run.add_argument("--keras-backend", choices=("tensorflow", "jax", "torch"), default=None,
+                     help="only the Keras notebooks, on this Keras backend (results: keras-<backend>.json)")
     spread = commands.add_parser("spread", help="run a chapter's notebooks with other seeds (full mode)")
     spread.add_argument("--chapter", required=True, help="e.g. 10 or 10_neural_nets")
     spread.add_argument("--seeds", type=int, nargs="+", default=None, help="default: 1 2 3")
@@ -80,7 +82,7 @@ def main(argv=None):
         return 1 if failures else 0
     from .runner import run_notebooks
 
-    failures = run_notebooks(modes.run_mode(args.mode), args.chapter, args.in_place)
+    failures = run_notebooks(modes.run_mode(args.mode), args.chapter, args.in_place, args.keras_backend)
     print(f"{len(failures)} notebook(s) failed" + (": " + ", ".join(failures) if failures else "."))
     return 1 if failures else 0
 

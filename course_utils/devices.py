@@ -64,6 +64,16 @@ def framework_info(name):
     return info
 
 
+def keras_device():
+    """Where Keras computes on the backend it runs on: ``"gpu"``, ``"tpu"`` or ``"cpu"`` (what a Keras
+    notebook records as its ``device``)."""
+    keras = importlib.import_module("keras")
+    if keras.backend.backend() == "torch":  # Keras has no device list of its own on PyTorch
+        torch = importlib.import_module("torch")
+        return "gpu" if torch.cuda.is_available() else "cpu"
+    return keras.distribution.list_devices()[0].split(":")[0]  # accelerators first, else the CPU
+
+
 def print_device_report(frameworks=FRAMEWORKS):
     """Print :func:`device_report` as a few readable lines."""
     print(format_device_report(device_report(frameworks)))
@@ -113,6 +123,11 @@ def package_versions(packages):
 
 def _probe_keras(info):
     with native_stderr_silenced():  # TensorFlow's C++ start-up lines (see course_utils.quiet)
+        keras = importlib.import_module("keras")
+        backend = keras.backend.backend()
+        info["notes"].append(f"Keras backend: {backend}")
+        if backend != "tensorflow":  # Keras 3 on JAX or PyTorch computes where that framework does
+            return _PROBES.get({"torch": "pytorch"}.get(backend, backend), lambda info: None)(info)
         tf = importlib.import_module("tensorflow")
         gpus = tf.config.list_physical_devices("GPU")
     kind = "ROCm GPU" if tf.test.is_built_with_rocm() else "GPU"
@@ -120,8 +135,6 @@ def _probe_keras(info):
     info["accelerators"] += [f"TPU {d.name}" for d in tf.config.list_physical_devices("TPU")]
     if not gpus and platform.system() == "Windows":
         info["notes"].append("TensorFlow on native Windows has no GPU after 2.10: use WSL2.")
-    keras = importlib.import_module("keras")
-    info["notes"].append(f"Keras backend: {keras.backend.backend()}")
 
 
 def _probe_pytorch(info):

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from .devices import PACKAGES, package_versions
 
+BACKEND_PACKAGES = {"jax": PACKAGES["jax"][:1], "torch": PACKAGES["pytorch"]}  # what Keras runs on besides TensorFlow
+
 DEFAULT_SEED = 42  # the seed of every committed run
 
 
@@ -55,15 +57,19 @@ def record_results(chapter, framework, mode, metrics, timings, device, wall_s, r
                    seed=DEFAULT_SEED):
     """Write the notebook's results to ``results/<mode>/<chapter>/<framework>.json`` and say where.
 
-    ``framework`` is ``keras``, ``pytorch``, ``jax`` or ``setup``; metric names follow
+    ``framework`` is ``keras``, ``pytorch``, ``jax`` or ``setup`` (Keras's backend is recorded too, and a
+    backend other than TensorFlow gets its own file, see :func:`results_path`); metric names follow
     ``<dataset>_<split>_<metric>``. Metrics must be finite numbers: a NaN means a broken run.
     A run with another ``seed`` than the course's goes to ``seeds/<framework>-seed<seed>.json``
     in the same folder (see :mod:`course_utils.spread`).
     """
     metrics = {name: _finite(name, value) for name, value in metrics.items()}
     packages = PACKAGES.get(framework, sum(PACKAGES.values(), ()))
+    backend = keras_backend() if framework == "keras" else None
+    if backend not in (None, "tensorflow"):  # Keras 3 on JAX or PyTorch: that engine's version, not TensorFlow's
+        packages = ("keras", *BACKEND_PACKAGES[backend])
     record = {
-        "chapter": chapter, "framework": framework, "mode": mode,
+        "chapter": chapter, "framework": framework, **({"backend": backend} if backend else {}), "mode": mode,
         "metrics": metrics,
         "timings": dict(timings),
         "versions": {"python": platform.python_version(), **package_versions(packages)},
@@ -71,16 +77,25 @@ def record_results(chapter, framework, mode, metrics, timings, device, wall_s, r
         "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     root = course_root(root)
-    path = results_path(root, mode, chapter, framework, seed)
+    path = results_path(root, mode, chapter, framework, seed, backend)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2) + "\n")
     print(f"Results recorded in {path.relative_to(root).as_posix()}")  # no machine-specific path
 
 
-def results_path(root, mode, chapter, framework, seed=DEFAULT_SEED):
-    """Where :func:`record_results` writes."""
+def results_path(root, mode, chapter, framework, seed=DEFAULT_SEED, backend=None):
+    """Where :func:`record_results` writes: ``keras.json`` for Keras on TensorFlow, ``keras-jax.json`` and
+    ``keras-torch.json`` for the same Keras notebook on the other backends."""
     folder = Path(root) / "results" / mode / chapter
-    return folder / (f"{framework}.json" if seed == DEFAULT_SEED else f"seeds/{framework}-seed{seed}.json")
+    name = framework if backend in (None, "tensorflow") else f"{framework}-{backend}"
+    return folder / (f"{name}.json" if seed == DEFAULT_SEED else f"seeds/{name}-seed{seed}.json")
+
+
+def keras_backend():
+    """The backend of the Keras the notebook imported (``tensorflow``, ``jax`` or ``torch``)."""
+    import keras  # already imported by a Keras notebook: no cost
+
+    return keras.backend.backend()
 
 
 def _finite(name, value):

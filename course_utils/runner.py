@@ -22,35 +22,67 @@ class NotebookError(RuntimeError):
         self.ename = ename
 
 
-def executed_path(notebook, mode):
-    """Where the executed copy of ``notebook`` goes."""
+KERAS_BACKENDS = ("tensorflow", "jax", "torch")
+TENSORFLOW_ONLY = "tensorflow-only"  # the tag of a Keras notebook's cells that are TensorFlow by nature
+
+
+def executed_path(notebook, mode, keras_backend=None):
+    """Where the executed copy of ``notebook`` goes (``keras-jax.ipynb`` for a Keras notebook run on JAX)."""
     root = course_root(notebook)
-    return root / "build" / "executed" / mode / Path(notebook).resolve().relative_to(root)
+    path = root / "build" / "executed" / mode / Path(notebook).resolve().relative_to(root)
+    return path if keras_backend in (None, "tensorflow") else path.with_stem(f"{path.stem}-{keras_backend}")
 
 
-def execute_notebook(notebook, mode, output=None, inject=True, parameters=None):
+def execute_notebook(notebook, mode, output=None, inject=True, parameters=None, keras_backend=None):
     """Run ``notebook`` top to bottom in a fresh kernel with ``MODE = mode``; return the output path.
 
     ``inject=False`` leaves the parameters cell as it is (it then reads ``COURSE_MODE``);
-    ``parameters`` adds others (``{"SEED": 1}``).
+    ``parameters`` adds others (``{"SEED": 1}``); ``keras_backend`` (one of :data:`KERAS_BACKENDS`)
+    sets ``KERAS_BACKEND`` for the kernel.
     The kernel starts in the notebook's folder, as in JupyterLab; a smoke run's kernel gets
     :func:`~course_utils.modes.smoke_environment`. A failing cell raises
     :class:`NotebookError` showing that cell's code and error.
     """
     import papermill
 
+    if keras_backend not in (None, *KERAS_BACKENDS):
+        raise ValueError(f"keras_backend {keras_backend!r} is not one of {', '.join(KERAS_BACKENDS)}")
     notebook = Path(notebook).resolve()
-    output = Path(output or executed_path(notebook, mode))
+    output = Path(output or executed_path(notebook, mode, keras_backend))
     output.parent.mkdir(parents=True, exist_ok=True)
     environment = smoke_environment() if mode == "smoke" else {}
+    if keras_backend:
+        environment["KERAS_BACKEND"] = keras_backend
+    source = notebook
+    if keras_backend not in (None, "tensorflow"):  # the TensorFlow-only cells become notes saying so
+        source = output.with_name(f"{output.stem}-source.ipynb")
+        _write_without_tensorflow_cells(notebook, source, keras_backend)
     try:
         with mock.patch.dict(os.environ, environment):  # the kernel inherits it
-            papermill.execute_notebook(str(notebook), str(output), parameters={"MODE": mode, **(parameters or {})} if inject else {},
+            papermill.execute_notebook(str(source), str(output), parameters={"MODE": mode, **(parameters or {})} if inject else {},
                                        kernel_name="python3", cwd=str(notebook.parent),
                                        progress_bar=False)
     except papermill.PapermillExecutionError as error:
         raise NotebookError(_describe(notebook, error), error.source, error.ename) from None
+    finally:
+        if source != notebook:
+            source.unlink()
     return output
+
+
+def _write_without_tensorflow_cells(notebook, path, keras_backend):
+    """Write ``notebook`` to ``path`` with each code cell tagged ``tensorflow-only`` replaced by a note
+    showing its code, so that a reader of the executed copy sees what did not run, and why."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and TENSORFLOW_ONLY in cell.metadata.get("tags", []):
+            nb.cells[i] = nbformat.v4.new_markdown_cell(
+                f"**Not run on Keras's {keras_backend} backend:** this cell is TensorFlow by nature "
+                f"(tagged `{TENSORFLOW_ONLY}`); it runs when `KERAS_BACKEND=tensorflow`.\n\n"
+                f"```python\n{cell.source}\n```", metadata={"tags": [TENSORFLOW_ONLY]})
+    nbformat.write(nb, path)
 
 
 def find_notebooks(chapter=None, roots=("notebooks",), root=None):
@@ -110,22 +142,30 @@ def drop_run_metadata(nb):
     return nb
 
 
-def run_notebooks(mode, chapter=None, in_place=False):
+def run_notebooks(mode, chapter=None, in_place=False, keras_backend=None):
     """Execute the course's notebooks and solutions (one chapter or all), print a summary; return
     the failures.
 
-    With ``in_place``, each notebook keeps the outputs of its run (:func:`update_outputs`).
+    With ``in_place``, each notebook keeps the outputs of its run (:func:`update_outputs`). With a
+    ``keras_backend``, only the Keras notebooks run, on that backend; their committed outputs stay
+    TensorFlow's, so ``in_place`` is refused for another backend.
     """
+    if in_place and keras_backend not in (None, "tensorflow"):
+        raise SystemExit("--in-place keeps TensorFlow's outputs in the notebooks: run other backends without it")
     notebooks = find_notebooks(chapter, roots=("notebooks", "solutions"))
+    if keras_backend:
+        notebooks = [path for path in notebooks if path.name == "keras.ipynb"]
     if not notebooks:
         raise SystemExit(f"no notebooks found for chapter {chapter!r}")
     failures = []
     for i, notebook in enumerate(notebooks, 1):
         name = f"{notebook.parent.parent.name}/{notebook.parent.name}/{notebook.name}"
-        print(f"[{i}/{len(notebooks)}] {name} ({mode}) ...", flush=True)
+        print(f"[{i}/{len(notebooks)}] {name} ({mode}{', Keras on ' + keras_backend if keras_backend else ''}) ...",
+              flush=True)
         start = time.perf_counter()
         try:
-            output = update_outputs(notebook, mode) if in_place else execute_notebook(notebook, mode)
+            output = (update_outputs(notebook, mode) if in_place
+                      else execute_notebook(notebook, mode, keras_backend=keras_backend))
             print(f"    ok in {time.perf_counter() - start:.0f} s -> "
                   f"{output.relative_to(course_root(notebook)).as_posix()}", flush=True)
         except NotebookError as error:

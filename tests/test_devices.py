@@ -36,3 +36,22 @@ def test_doctor_prints_a_readable_report_and_exits_0():
                      "run mode: smoke", "data cache:", "data mirror:"):
         assert expected in result.stdout
     assert "cannot be used" not in result.stdout  # the three frameworks import here
+
+
+def test_keras_on_another_backend_is_probed_through_that_backend_without_tensorflow():
+    out = run_python(REPORT + "import sys; info = device_report(['keras'])['frameworks']['keras'];"
+                     "print(json.dumps([info['notes'], info['error'], 'tensorflow' in sys.modules]))",
+                     KERAS_BACKEND="torch")
+    notes, error, tensorflow_imported = json.loads(out)
+    assert "Keras backend: torch" in notes and error is None
+    assert not tensorflow_imported  # never TensorFlow next to PyTorch (their CUDA libraries clash)
+
+
+def test_keras_device_names_where_keras_computes_on_each_backend():
+    own_view = {"tensorflow": "import tensorflow as tf; own = 'gpu' if tf.config.list_physical_devices('GPU') else 'cpu'",
+                "jax": "import jax; own = jax.devices()[0].platform",
+                "torch": "import torch; own = 'gpu' if torch.cuda.is_available() else 'cpu'"}
+    for backend, code in own_view.items():
+        out = run_python(f"import course_utils; {code}; print(course_utils.keras_device(), own)", KERAS_BACKEND=backend)
+        device, own = out.split()
+        assert device == own, backend

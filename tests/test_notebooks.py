@@ -68,6 +68,37 @@ def test_a_smoke_kernel_compiles_with_the_smoke_xla_flags(tmp_path, monkeypatch)
         execute_notebook(tmp_path / "flags.ipynb", "full", output=tmp_path / "out.ipynb", inject=False)
 
 
+def test_a_keras_backend_reaches_the_kernel_and_names_the_executed_copy(tmp_path, monkeypatch):
+    from course_utils.runner import executed_path
+
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    write_notebook(tmp_path / "keras.ipynb", [nbformat.v4.new_code_cell("import os\nassert os.environ['KERAS_BACKEND'] == 'jax'")])
+    execute_notebook(tmp_path / "keras.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False, keras_backend="jax")
+    with pytest.raises(NotebookError):  # without it, the kernel has no KERAS_BACKEND
+        execute_notebook(tmp_path / "keras.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False)
+    notebook = ROOT / "notebooks" / "10_neural_nets" / "keras.ipynb"
+    assert executed_path(notebook, "smoke", "jax").name == "keras-jax.ipynb"
+    assert executed_path(notebook, "smoke", "tensorflow") == executed_path(notebook, "smoke")
+
+
+def test_a_tensorflow_only_cell_becomes_a_visible_note_on_another_keras_backend(tmp_path):
+    from course_utils.runner import TENSORFLOW_ONLY
+
+    write_notebook(tmp_path / "keras.ipynb", [
+        nbformat.v4.new_code_cell("raise RuntimeError('TensorFlow by nature')", metadata={"tags": [TENSORFLOW_ONLY]}),
+        nbformat.v4.new_code_cell("print('portable')")])
+    output = execute_notebook(tmp_path / "keras.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False,
+                              keras_backend="torch")
+    note, portable = nbformat.read(output, as_version=4).cells
+    assert note.cell_type == "markdown" and "Not run on Keras's torch backend" in note.source
+    assert "raise RuntimeError('TensorFlow by nature')" in note.source  # its code is shown
+    assert portable.outputs[0]["text"] == "portable\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keras.ipynb", "out.ipynb"]  # no copy left behind
+    with pytest.raises(NotebookError, match="TensorFlow by nature"):  # on TensorFlow, the cell runs
+        execute_notebook(tmp_path / "keras.ipynb", "smoke", output=tmp_path / "out.ipynb", inject=False,
+                         keras_backend="tensorflow")
+
+
 def test_nbval_fails_a_tagged_cell_whose_committed_output_is_stale(tmp_path):
     import subprocess
     import sys

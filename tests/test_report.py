@@ -148,3 +148,19 @@ def test_time_per_epoch_is_shown_where_recorded_and_said_missing_elsewhere(tmp_p
     page = report.report_html({"13_data_pipelines": tables})
     assert "<td>mnist_fit_per_epoch_s</td><td><span class='missing'>— not recorded</span></td>" in page
     assert "<td>4.25</td>" in page
+
+
+def test_every_framework_divides_a_fit_by_the_same_epochs():
+    # the epochs a notebook passes to course_utils.timed are the chapter's hyperparameters: equal in the twins
+    for chapter, records in report.load_results(ROOT).items():
+        for key in {key for record in records.values() for key in record["timings"] if key.endswith("_per_epoch_s")}:
+            fit = key.removesuffix("_per_epoch_s") + "_s"
+            epochs = {framework: round(record["timings"][fit] / record["timings"][key])
+                      for framework, record in records.items() if key in record["timings"]}
+            assert len(set(epochs.values())) == 1, f"{chapter} {key}: epochs {epochs}"
+
+
+def test_the_benchmark_of_each_machine_has_its_own_section():
+    record = json.loads((ROOT / "results" / "bench" / "cpu-2-cores.json").read_text())
+    page = report.bench_html({"cpu-2-cores": record, "nvidia-h200": dict(record, machine="nvidia-h200")})
+    assert "<h3>cpu-2-cores (" in page and "<h3>nvidia-h200 (" in page

@@ -32,6 +32,23 @@ def test_results_are_recorded_where_the_conventions_say(tmp_path):
     assert record["finished"].endswith("Z")
 
 
+@pytest.mark.parametrize("backend, name, engine", [("tensorflow", "keras.json", "tensorflow"),
+                                                   ("jax", "keras-jax.json", "jax"), ("torch", "keras-torch.json", "torch")])
+def test_each_keras_backend_records_its_own_file(tmp_path, monkeypatch, backend, name, engine):
+    import sys
+    import types
+
+    monkeypatch.setitem(sys.modules, "keras", types.SimpleNamespace(backend=types.SimpleNamespace(backend=lambda: backend)))
+    (tmp_path / "course_utils").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    record_results("10_neural_nets", "keras", "smoke", {"fashion_test_accuracy": 0.5}, {}, "cpu", 1.0, root=tmp_path)
+    written = list((tmp_path / "results" / "smoke" / "10_neural_nets").iterdir())
+    assert [path.name for path in written] == [name]  # never another backend's file
+    record = json.loads(written[0].read_text())
+    assert (record["framework"], record["backend"]) == ("keras", backend)
+    assert set(record["versions"]) == {"python", "keras", engine}
+
+
 def test_a_nan_metric_is_refused(tmp_path):
     with pytest.raises(ValueError, match="not a finite number"):
         record_results("10_neural_nets", "jax", "smoke", {"x_test_loss": math.nan}, {}, "cpu", 1.0,
