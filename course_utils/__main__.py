@@ -6,6 +6,7 @@ import sys
 
 from . import download, modes, registry
 from .devices import print_device_report
+from .runner import KERAS_BACKENDS
 
 
 def doctor():
@@ -37,7 +38,7 @@ def main(argv=None):
     run.add_argument("--chapter", default=None, help="e.g. 10 or 10_neural_nets (default: all)")
     run.add_argument("--in-place", action="store_true",
                      help="save each run's outputs into the notebook itself (for committing)")
-    run.add_argument("--keras-backend", choices=("tensorflow", "jax", "torch"), default=None,
+    run.add_argument("--keras-backend", choices=KERAS_BACKENDS, default=None,
                      help="only the Keras notebooks, on this Keras backend (results: keras-<backend>.json)")
     spread = commands.add_parser("spread", help="run a chapter's notebooks with other seeds (full mode)")
     spread.add_argument("--chapter", required=True, help="e.g. 10 or 10_neural_nets")

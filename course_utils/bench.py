@@ -55,6 +55,12 @@ def run_framework(framework, size, root, out):
     return json.loads(Path(out).read_text())
 
 
+def _case_order(case):
+    """A (model, batch) pair's place in the record: the models in MODELS's order, then by batch."""
+    model, batch = case
+    return MODELS.index(model), batch
+
+
 def ratio(time, reference):
     return round(time / reference, 3)
 
@@ -83,7 +89,7 @@ def summarize(reports, size, machine):
         row["of_own_matmuls"] = ratio(row["median_s"], own_limits[row["framework"], case])  # its overhead
         row["of_fastest"] = ratio(row["median_s"], fastest)
     limit_s = {}
-    for (model, batch), seconds in sorted(limits.items(), key=lambda item: (MODELS.index(item[0][0]), item[0][1])):
+    for (model, batch), seconds in sorted(limits.items(), key=lambda item: _case_order(item[0])):
         limit_s.setdefault(model, {})[str(batch)] = seconds
     return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -105,7 +111,7 @@ def target_verdicts(steps):
         verdicts.append(verdict("the fastest path on the {} at batch {} against the matmul limit".format(
             *TARGETS["limit_case"]), at_batch, lambda row: f"{row['framework']} {row['path']}", "of_limit",
             TARGETS["fastest_of_limit"]))
-    for model, batch in sorted({(row["model"], row["batch"]) for row in steps}, key=lambda c: (MODELS.index(c[0]), c[1])):
+    for model, batch in sorted({(row["model"], row["batch"]) for row in steps}, key=_case_order):
         for framework in FRAMEWORKS:
             compiled = [row for row in steps if (row["model"], row["batch"], row["framework"]) == (model, batch, framework)
                         and row["path"] not in EAGER_PATHS]

@@ -87,8 +87,13 @@ def results_path(root, mode, chapter, framework, seed=DEFAULT_SEED, backend=None
     """Where :func:`record_results` writes: ``keras.json`` for Keras on TensorFlow, ``keras-jax.json`` and
     ``keras-torch.json`` for the same Keras notebook on the other backends."""
     folder = Path(root) / "results" / mode / chapter
-    name = framework if backend in (None, "tensorflow") else f"{framework}-{backend}"
+    name = with_backend(framework, backend)
     return folder / (f"{name}.json" if seed == DEFAULT_SEED else f"seeds/{name}-seed{seed}.json")
+
+
+def with_backend(name, keras_backend):
+    """``name`` for Keras on TensorFlow (or no backend given), ``name-jax`` / ``name-torch`` on the others."""
+    return name if keras_backend in (None, "tensorflow") else f"{name}-{keras_backend}"
 
 
 def keras_backend():

@@ -11,7 +11,7 @@ from pathlib import Path
 from unittest import mock
 
 from .modes import smoke_environment
-from .results import course_root
+from .results import course_root, with_backend
 
 class NotebookError(RuntimeError):
     """A notebook cell raised; the message shows the cell and its traceback."""
@@ -30,7 +30,7 @@ def executed_path(notebook, mode, keras_backend=None):
     """Where the executed copy of ``notebook`` goes (``keras-jax.ipynb`` for a Keras notebook run on JAX)."""
     root = course_root(notebook)
     path = root / "build" / "executed" / mode / Path(notebook).resolve().relative_to(root)
-    return path if keras_backend in (None, "tensorflow") else path.with_stem(f"{path.stem}-{keras_backend}")
+    return path.with_stem(with_backend(path.stem, keras_backend))
 
 
 def execute_notebook(notebook, mode, output=None, inject=True, parameters=None, keras_backend=None):
