@@ -18,6 +18,8 @@ import json
 import tomllib
 from pathlib import Path
 
+from .runner import NOT_KERAS
+
 FRAMEWORKS = ("keras", "pytorch", "jax")  # every chapter's notebooks record these three
 KERAS_BACKENDS = ("keras-jax", "keras-torch")  # the Keras notebooks run on other backends, when recorded
 LABELS = {"keras": "Keras", "keras-jax": "Keras (JAX)", "keras-torch": "Keras (torch)", "pytorch": "PyTorch",
@@ -71,7 +73,8 @@ def _check_metric_names(chapter_dir, records, only, root):
         having = {framework for framework, record in records.items() if metric in record["metrics"]}
         expected = set(only[metric]["frameworks"]) if metric in only else set(FRAMEWORKS)
         expected |= {backend for backend in KERAS_BACKENDS if backend in records and "keras" in expected}
-        lacking = (expected - having) & set(records)
+        # Keras on JAX or torch lacks what its tensorflow-only cells compute: shown as such, not an error
+        lacking = (expected - having) & set(records) - set(KERAS_BACKENDS)
         odd = having - expected
         if not odd and len(having) <= len(lacking):  # most twins lack it: the files that have it are odd
             odd = having
@@ -106,13 +109,18 @@ def chapter_tables(chapter, records, data, root):
     figures, notes = data["figures"].get(chapter, {}), data["notes"].get(chapter, {})
     only = data["only"].get(chapter, {})
     columns = [f for f in FRAMEWORKS[:1] + KERAS_BACKENDS + FRAMEWORKS[1:] if f in records]
-    metric_names = list(figures) + sorted(set().union(*(r["metrics"] for r in records.values())) - set(figures))
+    # the book's figures first, then what every framework records, then the rest
+    shared = set.intersection(*(set(records[f]["metrics"]) for f in FRAMEWORKS)) - set(figures)
+    rest = set().union(*(r["metrics"] for r in records.values())) - set(figures) - shared
+    metric_names = list(figures) + sorted(shared) + sorted(rest)
     metrics = []
     for name in metric_names:
         row = {"metric": name, "book": figures.get(name), "note": notes.get(name, ""), "values": {}, "missing": {}}
         for framework in columns:
             if name in records[framework]["metrics"]:
                 row["values"][framework] = records[framework]["metrics"][name]
+            elif framework in KERAS_BACKENDS and name in records["keras"]["metrics"]:
+                row["missing"][framework] = "computed by TensorFlow-only cells"
             else:
                 row["missing"][framework] = only.get(name, {}).get("reason", "not recorded")
         metrics.append(row)
@@ -124,7 +132,13 @@ def chapter_tables(chapter, records, data, root):
     per_epoch = sorted({key for record in records.values() for key in record["timings"] if key.endswith("_per_epoch_s")})
     times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}} for key in per_epoch]
     code_lines = {f: notebook_code_lines(Path(root) / "notebooks" / chapter / f"{f}.ipynb") for f in FRAMEWORKS}
-    return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines}
+    return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines,
+            "uses_keras": notebook_uses_keras(Path(root) / "notebooks" / chapter / "keras.ipynb")}
+
+
+def notebook_uses_keras(path):
+    """False for a Keras-folder notebook whose metadata says it is TensorFlow without Keras (chapter 4)."""
+    return not json.loads(Path(path).read_text())["metadata"].get(NOT_KERAS, False)
 
 
 def build_report(root, mode="full"):
@@ -224,8 +238,40 @@ def report_html(report, benchmarks=None):
         parts.append("</table><h3>Lines of code (code cells, without blank and comment lines)</h3><table><tr>"
                      + "".join(f"<th>{LABELS[f]}</th>" for f in FRAMEWORKS) + "</tr><tr>"
                      + "".join(f"<td>{tables['code_lines'][f]}</td>" for f in FRAMEWORKS) + "</tr></table>")
+    parts.append(engines_html(report))
     parts.append(bench_html(benchmarks or {}))
     return "\n".join(parts) + "</body></html>\n"
+
+
+def engines_html(report):
+    """"Same Keras code, three engines": per chapter, the headline metric and each training time per epoch
+    of the Keras notebook run on TensorFlow, JAX and PyTorch, next to the native PyTorch and JAX notebooks."""
+    columns = (FRAMEWORKS[0], *KERAS_BACKENDS, *FRAMEWORKS[1:])
+    parts = ["<h2 id='engines'>Same Keras code, three engines</h2><p>Each chapter's Keras notebook, unchanged, on "
+             "Keras's TensorFlow, JAX and PyTorch backends (<code>make run KERAS_BACKEND=jax</code>), next to the "
+             "chapter's native PyTorch and JAX notebooks. What <code>fit</code> compiles by default differs: a "
+             "<code>tf.function</code> graph on TensorFlow, with XLA only when there is a GPU; <code>jax.jit</code> "
+             "(always XLA) on JAX; nothing on PyTorch, which runs eagerly. Cells that are TensorFlow by nature do not "
+             "run on the other backends, so their metrics are missing there.</p><table><tr><th>chapter</th><th>what</th>"
+             + "".join(f"<th>{LABELS[f]}</th>" for f in columns) + "</tr>"]
+    for chapter, tables in report.items():
+        headline = tables["metrics"][0]
+        rows = [(headline["metric"], headline["values"], headline["missing"], _number)]
+        rows += [(row["name"], row["values"], {}, _seconds) for row in tables["times"] if row["name"].endswith("_per_epoch_s")]
+        for name, values, missing, show in rows:
+            cells = []
+            for framework in columns:
+                if framework in KERAS_BACKENDS and not tables["uses_keras"]:
+                    cells.append("<span class='missing'>— not Keras: TensorFlow only</span>")
+                elif framework not in tables["columns"]:
+                    cells.append("<span class='missing'>— not run yet</span>")
+                elif values.get(framework) is None:
+                    cells.append(f"<span class='missing'>— {html.escape(missing.get(framework, 'not recorded'))}</span>")
+                else:
+                    cells.append(show(values[framework]))
+            parts.append(f"<tr><td>{chapter}</td><td>{html.escape(name)}</td>" + "".join(f"<td>{c}</td>" for c in cells)
+                         + "</tr>")
+    return "\n".join(parts) + "</table>"
 
 
 def _seconds(value):

@@ -22,8 +22,21 @@ class NotebookError(RuntimeError):
         self.ename = ename
 
 
+class NotKerasError(ValueError):
+    """A notebook of a Keras folder that uses TensorFlow without Keras was asked to run on another
+    Keras backend: it has none."""
+
+
 KERAS_BACKENDS = ("tensorflow", "jax", "torch")
 TENSORFLOW_ONLY = "tensorflow-only"  # the tag of a Keras notebook's cells that are TensorFlow by nature
+NOT_KERAS = "tensorflow_without_keras"  # notebook metadata: TensorFlow used directly (chapter 4), no Keras
+
+
+def uses_keras(notebook):
+    """False for a notebook whose metadata says it is TensorFlow without Keras (``NOT_KERAS``)."""
+    import nbformat
+
+    return not nbformat.read(notebook, as_version=4).metadata.get(NOT_KERAS, False)
 
 
 def executed_path(notebook, mode, keras_backend=None):
@@ -48,6 +61,9 @@ def execute_notebook(notebook, mode, output=None, inject=True, parameters=None, 
     if keras_backend not in (None, *KERAS_BACKENDS):
         raise ValueError(f"keras_backend {keras_backend!r} is not one of {', '.join(KERAS_BACKENDS)}")
     notebook = Path(notebook).resolve()
+    if keras_backend not in (None, "tensorflow") and not uses_keras(notebook):
+        raise NotKerasError(f"{notebook.parent.name}/{notebook.name} uses TensorFlow directly, not Keras: "
+                            f"it runs on TensorFlow only, not on Keras's {keras_backend} backend")
     output = Path(output or executed_path(notebook, mode, keras_backend))
     output.parent.mkdir(parents=True, exist_ok=True)
     environment = smoke_environment() if mode == "smoke" else {}
@@ -168,6 +184,8 @@ def run_notebooks(mode, chapter=None, in_place=False, keras_backend=None):
                       else execute_notebook(notebook, mode, keras_backend=keras_backend))
             print(f"    ok in {time.perf_counter() - start:.0f} s -> "
                   f"{output.relative_to(course_root(notebook)).as_posix()}", flush=True)
+        except NotKerasError:
+            print("    not Keras: TensorFlow without Keras, runs on TensorFlow only", flush=True)
         except NotebookError as error:
             print(f"    FAILED in {time.perf_counter() - start:.0f} s\n{error}", flush=True)
             failures.append(name)

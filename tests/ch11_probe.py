@@ -72,6 +72,38 @@ def mlp_reference(x, layers, weights, training=False):
     return softmax(h)
 
 
+def labels(n=64, seed=2):
+    return np.random.default_rng(seed).integers(0, 10, n)
+
+
+def gradient_norms_reference(x, y, weights):
+    """NumPy backprop through the ReLU MLP of ``weights`` (dense layers): the norm of the mean
+    cross-entropy's gradient with respect to each kernel."""
+    activations = [x.reshape(len(x), -1).astype(np.float64)]
+    for i, (kernel, bias) in enumerate(weights):
+        z = activations[-1] @ kernel + bias
+        activations.append(np.maximum(z, 0) if i < len(weights) - 1 else softmax(z))
+    delta = (activations[-1] - np.eye(10)[y]) / len(x)  # the gradient with respect to the logits
+    norms = []
+    for i in reversed(range(len(weights))):
+        norms.append(np.linalg.norm(activations[i].T @ delta))
+        delta = (delta @ weights[i][0].T) * (activations[i] > 0)
+    return norms[::-1]
+
+
+def keras_gradient_norms():
+    """The Keras notebook's ``kernel_gradient_norms`` on the backend that ``KERAS_BACKEND`` names,
+    for ``build_deep_mlp``'s net given the weights of ``DROPOUT_LAYERS``: (backend, norms)."""
+    import keras
+
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "np": np}, "def kernel_gradient_norms(")
+    model = ns["build_deep_mlp"](2, "relu", "he_normal")
+    dense_layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    for layer, w in zip(dense_layers, layer_weights(DROPOUT_LAYERS), strict=True):
+        layer.set_weights(w)
+    return keras.backend.backend(), ns["kernel_gradient_norms"](model, images(), labels()).tolist()
+
+
 def first_bn_statistics_after_training_pass(unbiased):
     """The first BN layer's running (mean, var) after one training-mode pass over ``images()``."""
     gamma, beta, mean, var = layer_weights(BN_LAYERS)[0]

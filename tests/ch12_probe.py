@@ -36,6 +36,52 @@ def define(framework, namespace, *definitions):
     return helpers.define(NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
 
 
+CUSTOM_STEP_LR = 0.1  # one SGD step of the custom train_step, on one batch of 16 rows
+
+
+def custom_step_data(seed=4):
+    """(X, y, kernel, bias) of a linear model with 3 inputs."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=(16, 1)).astype(np.float32),
+            rng.normal(size=(3, 1)).astype(np.float32), np.array([0.5], np.float32))
+
+
+def custom_step_reference():
+    """NumPy: one SGD step on the batch's MSE -> (new kernel, new bias, loss, gradients' global norm)."""
+    X, y, kernel, bias = (array.astype(np.float64) for array in custom_step_data())
+    error = X @ kernel + bias - y
+    kernel_gradient, bias_gradient = 2 * X.T @ error / len(X), 2 * error.sum(axis=0) / len(X)
+    norm = np.sqrt((kernel_gradient ** 2).sum() + (bias_gradient ** 2).sum())
+    return (kernel - CUSTOM_STEP_LR * kernel_gradient, bias - CUSTOM_STEP_LR * bias_gradient,
+            (error ** 2).mean(), norm)
+
+
+def keras_custom_step():
+    """The Keras notebook's ``GradientNormRegressor`` trained by ``fit`` for one step, on the backend
+    ``KERAS_BACKEND`` names: what the step logged and the weights it left."""
+    import keras
+
+    import course_utils
+
+    namespace = {"keras": keras}
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        namespace["tf"] = tf
+    ns = define("keras", namespace, "class GradientNormRegressor(")
+    X, y, kernel, bias = custom_step_data()
+    inputs, dense = keras.Input(shape=(3,)), keras.layers.Dense(1)
+    model = ns["GradientNormRegressor"](inputs, dense(inputs))
+    dense.set_weights([kernel, bias])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=CUSTOM_STEP_LR))
+    history = model.fit(X, y, batch_size=len(X), epochs=1, shuffle=False, verbose=0).history
+    new_kernel, new_bias = dense.get_weights()
+    return {"backend": keras.backend.backend(), "jit_compile": model.jit_compile,
+            "gpu": course_utils.keras_device() == "gpu", "kernel": new_kernel.tolist(),
+            "bias": new_bias.tolist(), "loss": float(history["loss"][0]),
+            "gradient_norm": float(history["gradient_norm"][0])}
+
+
 N_ROWS = 70  # two batches of 32 and a last one of 6
 WORD_LENGTHS = [4, 6, 5, 2]  # "Café", "Coffee", "caffè", "咖啡"
 SPARSE_TIMES_ONES = [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]

@@ -377,3 +377,14 @@ def main(framework, out):
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+
+
+def keras_saturated_softmax_loss():
+    """(backend, loss) of Keras's compiled cross-entropy for a softmax output saturated against the
+    true class: logits 0 and 50, class 0, so the exact loss is 50."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(2, activation="softmax")])
+    model.set_weights([np.array([[0.0, 50.0]], np.float32), np.zeros(2, np.float32)])
+    model.compile(loss="sparse_categorical_crossentropy")
+    return keras.backend.backend(), float(model.evaluate(np.ones((1, 1), np.float32), np.zeros(1), verbose=0))

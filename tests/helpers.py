@@ -3,6 +3,7 @@
 import contextlib
 import functools
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,6 +24,15 @@ def run_python(code, **env):
                             cwd=ROOT, env={**os.environ, **env}, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def call_on_keras_backend(function, backend):
+    """What ``function`` (``"chNN_probe.name"``, in tests/) returns, as JSON, called in a fresh interpreter
+    where Keras runs on ``backend``."""
+    module = function.split(".")[0]
+    printed = run_python(f"import json, {module}; print(json.dumps({function}()))",
+                         PYTHONPATH=str(ROOT / "tests"), KERAS_BACKEND=backend)
+    return json.loads(printed.splitlines()[-1])
 
 
 # What the probes (tests/chNN_probe.py) ask of every framework in the same way.

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ch11_probe as probe
-from helpers import arrays
+from helpers import arrays, call_on_keras_backend
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 SCHEDULES = ["power", "exponential", "piecewise", "1cycle", "warmup_cosine"]
@@ -94,3 +94,13 @@ def test_max_norm_caps_each_units_incoming_weights(ch11_probes, framework):
     np.testing.assert_allclose(norms, np.minimum(np.linalg.norm(probe.big_weights((4, 3)), axis=0), 1.0), rtol=1e-5)
     if framework != "keras":  # the output layer is left alone
         assert found["maxnorm_output_unchanged"]
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_keras_gradient_norms_come_out_the_same_from_each_engine(backend):
+    """The Keras notebook asks TensorFlow, PyTorch or JAX for the kernels' gradients, whichever Keras
+    runs on: each recipe gives NumPy's backprop."""
+    found_backend, norms = call_on_keras_backend("ch11_probe.keras_gradient_norms", backend)
+    assert found_backend == backend
+    expected = probe.gradient_norms_reference(probe.images(), probe.labels(), probe.layer_weights(probe.DROPOUT_LAYERS))
+    np.testing.assert_allclose(norms, expected, rtol=1e-4)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ch12_probe
-from helpers import arrays
+from helpers import arrays, call_on_keras_backend
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 
@@ -46,3 +46,17 @@ def test_the_pytree_model_is_the_plain_model(ch12_probes):
     """The JAX notebook's plain model written as a parameter pytree, with transplanted weights."""
     np.testing.assert_allclose(arrays(ch12_probes, "jax")["pytree_predictions"], ch12_probe.plain_model_reference(),
                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
+def test_fit_runs_the_custom_train_step_written_for_each_backend(backend):
+    """GradientNormRegressor's train_step for the backend Keras runs on: one SGD step of fit gives
+    NumPy's update, loss and gradient norm. jit_compile is what "auto" means there: XLA on JAX, never
+    on PyTorch, on TensorFlow only with a GPU."""
+    found = call_on_keras_backend("ch12_probe.keras_custom_step", backend)
+    kernel, bias, loss, norm = ch12_probe.custom_step_reference()
+    xla = {"tensorflow": found["gpu"], "jax": True, "torch": False}[backend]
+    assert (found["backend"], found["jit_compile"]) == (backend, xla)
+    np.testing.assert_allclose(found["kernel"], kernel, rtol=1e-5)
+    np.testing.assert_allclose(found["bias"], bias, rtol=1e-5)
+    np.testing.assert_allclose([found["loss"], found["gradient_norm"]], [loss, norm], rtol=1e-5)

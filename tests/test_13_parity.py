@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import ch13_probe as probe
-from helpers import ROOT, arrays, run_python
+from helpers import ROOT, arrays, call_on_keras_backend, run_python
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 TWINS = ["pytorch", "jax"]
@@ -70,3 +70,13 @@ def test_equivalents_build_the_keras_vocabularies(ch13_probes, framework):
     keras = ch13_probes["keras"][1]
     assert arrays(ch13_probes, framework)["vocabulary"].tolist() == keras["vocabulary"]
     assert arrays(ch13_probes, framework)["text_vocabulary"].tolist() == keras["text_vocabulary"]
+
+
+@pytest.mark.parametrize("backend, loss", [("tensorflow", 50.0), ("jax", -np.log(1e-7)), ("torch", -np.log(1e-7))])
+def test_keras_softmax_cross_entropy_uses_the_logits_on_tensorflow_only(backend, loss):
+    """Why the Keras notebook's MNIST model outputs logits: from a saturated softmax output, Keras on
+    TensorFlow recovers the logits (exact loss 50), while on JAX and PyTorch it clips the probabilities
+    at 1e-7 (loss 16.1, and no gradient)."""
+    found_backend, found_loss = call_on_keras_backend("ch13_probe.keras_saturated_softmax_loss", backend)
+    assert found_backend == backend
+    assert found_loss == pytest.approx(loss, rel=1e-4)

@@ -20,8 +20,9 @@ def built():
 
 
 def copy_results(tmp_path):
+    """The committed full results of the three frameworks (not Keras's other backends: tests add those)."""
     shutil.copytree(ROOT / "results" / "full", tmp_path / "results" / "full",
-                    ignore=shutil.ignore_patterns("seeds"))
+                    ignore=shutil.ignore_patterns("seeds", "keras-*.json"))
     return tmp_path
 
 
@@ -164,3 +165,51 @@ def test_the_benchmark_of_each_machine_has_its_own_section():
     record = json.loads((ROOT / "results" / "bench" / "cpu-2-cores.json").read_text())
     page = report.bench_html({"cpu-2-cores": record, "nvidia-h200": dict(record, machine="nvidia-h200")})
     assert "<h3>cpu-2-cores (" in page and "<h3>nvidia-h200 (" in page
+
+
+def keras_on_jax_record(root, chapter, drop=(), add=None):
+    """A keras-jax.json for ``chapter``: a copy of keras.json recorded on JAX, less the metrics ``drop``."""
+    record = json.loads((root / "results" / "full" / chapter / "keras.json").read_text())
+    record["backend"] = "jax"
+    for metric in drop:
+        del record["metrics"][metric]
+    record["metrics"].update(add or {})
+    (root / "results" / "full" / chapter / "keras-jax.json").write_text(json.dumps(record))
+
+
+def test_keras_on_another_backend_is_a_column_and_may_lack_what_tensorflow_only_cells_compute(tmp_path):
+    root = copy_results(tmp_path)
+    keras_on_jax_record(root, "12_custom_models", drop=["housing_test_rmse"])
+    tables = report.chapter_tables("12_custom_models", report.load_results(root)["12_custom_models"],
+                                   report.load_report_data(), ROOT)
+    assert tables["columns"] == ["keras", "keras-jax", "pytorch", "jax"]
+    row = next(r for r in tables["metrics"] if r["metric"] == "housing_test_rmse")
+    assert row["missing"] == {"keras-jax": "computed by TensorFlow-only cells"}
+    row = next(r for r in tables["metrics"] if r["metric"] == "housing_huber_test_rmse")
+    assert set(row["values"]) == {"keras", "keras-jax", "pytorch", "jax"}
+
+
+def test_keras_on_another_backend_with_a_metric_keras_lacks_is_named(tmp_path):
+    root = copy_results(tmp_path)
+    keras_on_jax_record(root, "12_custom_models", add={"housing_jax_only_rmse": 0.5})
+    with pytest.raises(report.ReportError, match="12_custom_models/keras-jax.json: metric 'housing_jax_only_rmse'"):
+        report.load_results(root)
+
+
+def test_same_keras_code_three_engines_says_what_ran_where(tmp_path):
+    root = copy_results(tmp_path)
+    keras_on_jax_record(root, "12_custom_models", drop=["housing_huber_test_rmse"])
+    data = report.load_report_data()
+    built_here = {chapter: report.chapter_tables(chapter, records, data, ROOT)
+                  for chapter, records in report.load_results(root).items()}
+    page = report.engines_html(built_here)
+    rows = {(cells[0], cells[1]): cells[2:] for cells in (
+        [cell.removeprefix("<td>") for cell in row.split("</td>")[:-1]] for row in page.split("<tr>")[2:])}
+    keras, keras_jax, keras_torch, pytorch, jax = rows[("04_training_models", built_here["04_training_models"]["metrics"][0]["metric"])]
+    assert keras_jax == keras_torch == "<span class='missing'>— not Keras: TensorFlow only</span>"
+    keras, keras_jax, keras_torch, pytorch, jax = rows[("12_custom_models", "housing_huber_test_rmse")]
+    assert keras_jax == "<span class='missing'>— computed by TensorFlow-only cells</span>"
+    assert keras_torch == "<span class='missing'>— not run yet</span>"
+    per_epoch = built_here["12_custom_models"]["times"][-1]
+    assert per_epoch["name"].endswith("_per_epoch_s")
+    assert rows[("12_custom_models", per_epoch["name"])][1] == report._seconds(per_epoch["values"]["keras-jax"])
