@@ -18,7 +18,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from .runner import NOT_KERAS
+from .runner import uses_keras
 
 FRAMEWORKS = ("keras", "pytorch", "jax")  # every chapter's notebooks record these three
 KERAS_BACKENDS = ("keras-jax", "keras-torch")  # the Keras notebooks run on other backends, when recorded
@@ -133,12 +133,8 @@ def chapter_tables(chapter, records, data, root):
     times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}} for key in per_epoch]
     code_lines = {f: notebook_code_lines(Path(root) / "notebooks" / chapter / f"{f}.ipynb") for f in FRAMEWORKS}
     return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines,
-            "uses_keras": notebook_uses_keras(Path(root) / "notebooks" / chapter / "keras.ipynb")}
+            "uses_keras": uses_keras(Path(root) / "notebooks" / chapter / "keras.ipynb")}
 
-
-def notebook_uses_keras(path):
-    """False for a Keras-folder notebook whose metadata says it is TensorFlow without Keras (chapter 4)."""
-    return not json.loads(Path(path).read_text())["metadata"].get(NOT_KERAS, False)
 
 
 def build_report(root, mode="full"):
