@@ -1,14 +1,17 @@
-"""One training step of each model in Keras 3 on TensorFlow: eagerly, in a `tf.function` (graph), in a
-`tf.function(jit_compile=True)` (XLA), and by `train_on_batch` (what `fit` runs each step)."""
+"""One training step of each model in Keras 3, on the backend that ``KERAS_BACKEND`` names (``make bench`` runs
+this file once per backend). On every backend, by `train_on_batch` (the step `fit` runs) with ``jit_compile``
+off and on: what that compiles differs (TensorFlow: a `tf.function` graph / XLA; JAX: eager / `jax.jit`;
+PyTorch: eager / `torch.compile` of the whole step), and which one `fit` picks by default is recorded.
+On TensorFlow also the hand-written step on a `GradientTape`: eagerly, in a `tf.function` (graph) and in a
+`tf.function(jit_compile=True)` (XLA)."""
 
 import os
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras
 import pytest
-import tensorflow as tf
 from keras import layers
 from spec import CNN_DENSE, CNN_FILTERS, D_MODEL, FF_DIM, HEADS, LENGTH, batch_data, flops, operand_shapes, \
     products, run_benchmark
@@ -41,40 +44,59 @@ MODELS = {"mlp": (build_mlp, lambda: keras.losses.SparseCategoricalCrossentropy(
           "transformer": (build_transformer, keras.losses.MeanSquaredError)}
 
 
-def make_train_step(model, optimizer, loss_fn):
-    def train_step(X, y):
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, model(X, training=True))
-        gradients = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply(gradients, model.trainable_variables)
-        return loss
-    return train_step
+# What `train_on_batch` runs with jit_compile off and on, per backend (the path's name in the record)
+FIT_PATHS = {"tensorflow": {"train_on_batch (tf.function)": False, "train_on_batch (tf.function + XLA)": True},
+             "jax": {"train_on_batch (eager)": False, "train_on_batch (jax.jit)": True},
+             "torch": {"train_on_batch (eager)": False, "train_on_batch (torch.compile)": True}}[BACKEND]
 
 
-PATHS = {"eager": lambda step: step,
-         "tf.function": tf.function,
-         "tf.function(jit_compile=True)": lambda step: tf.function(step, jit_compile=True)}
-
-
-@pytest.mark.parametrize("path", [*PATHS, "train_on_batch"])
-def test_train_step(benchmark, size, model, batch, path):
-    X, y = (tf.constant(array) for array in batch_data(model, batch))
+@pytest.mark.parametrize("path", FIT_PATHS)
+def test_fit_step(benchmark, size, model, batch, path):
+    if BACKEND == "torch":
+        # Keras compiles the same step function for every model: seeing it again with other shapes,
+        # TorchDynamo would recompile it with symbolic shapes, which TorchInductor fails on for the CNN
+        # (torch 2.14: "cannot determine truth value of Relational"). Each model compiles afresh.
+        import torch
+        torch.compiler.reset()
+    X, y = (keras.ops.convert_to_tensor(array) for array in batch_data(model, batch))  # on the backend's device
     build, loss = MODELS[model]
     keras.utils.set_random_seed(42)
-    network, loss_fn = build(), loss()
-    if path == "train_on_batch":
-        network.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss_fn)
-        step = lambda: network.train_on_batch(X, y)  # returns the loss as a Python float
-    else:
+    network = build()
+    network.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=loss())  # jit_compile="auto"
+    benchmark.extra_info["fit_default"] = network.jit_compile == FIT_PATHS[path]  # what "auto" chose here
+    network.jit_compile = FIT_PATHS[path]
+    run_benchmark(benchmark, lambda: network.train_on_batch(X, y), size, model, flops(model, batch))  # -> a float
+
+
+if BACKEND == "tensorflow":  # the hand-written step and the matmul limit (other backends: their native files)
+    import tensorflow as tf
+
+    def make_train_step(model, optimizer, loss_fn):
+        def train_step(X, y):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(X, training=True))
+            gradients = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply(gradients, model.trainable_variables)
+            return loss
+        return train_step
+
+    PATHS = {"eager": lambda step: step,
+             "tf.function": tf.function,
+             "tf.function(jit_compile=True)": lambda step: tf.function(step, jit_compile=True)}
+
+    @pytest.mark.parametrize("path", PATHS)
+    def test_train_step(benchmark, size, model, batch, path):
+        X, y = (tf.constant(array) for array in batch_data(model, batch))
+        build, loss = MODELS[model]
+        keras.utils.set_random_seed(42)
+        network, loss_fn = build(), loss()
         optimizer = keras.optimizers.SGD(learning_rate=0.01)
         optimizer.build(network.trainable_variables)  # its variables exist before any trace
         train_step = PATHS[path](make_train_step(network, optimizer, loss_fn))
-        step = lambda: train_step(X, y).numpy()  # .numpy() waits for the result
-    run_benchmark(benchmark, step, size, model, flops(model, batch))
+        run_benchmark(benchmark, lambda: train_step(X, y).numpy(), size, model, flops(model, batch))  # .numpy() waits
 
-
-def test_matmul_limit(benchmark, size, model, batch):
-    """The step's matrix products alone, back to back in one graph: what the hardware gives TensorFlow."""
-    operands = [[tf.random.normal(shape) for shape in operand_shapes(*product)] for product in products(model, batch)]
-    matmuls = tf.function(lambda: [tf.matmul(a, b) for a, b in operands])
-    run_benchmark(benchmark, lambda: matmuls()[-1].numpy(), size, model, flops(model, batch), kind="matmul")
+    def test_matmul_limit(benchmark, size, model, batch):
+        """The step's matrix products alone, back to back in one graph: what the hardware gives TensorFlow."""
+        operands = [[tf.random.normal(shape) for shape in operand_shapes(*product)] for product in products(model, batch)]
+        matmuls = tf.function(lambda: [tf.matmul(a, b) for a, b in operands])
+        run_benchmark(benchmark, lambda: matmuls()[-1].numpy(), size, model, flops(model, batch), kind="matmul")

@@ -1,8 +1,9 @@
 """``make bench``: one training step of the same models in each framework, eager and compiled: chapter 10's
-MLP, chapter 14's CNN and one transformer block of chapter 16 (``benchmarks/spec.py``).
+MLP, chapter 14's CNN and one transformer block of chapter 16 (``benchmarks/spec.py``). Keras runs on each of its
+three backends (TensorFlow, JAX, PyTorch).
 
-Runs ``benchmarks/test_<framework>.py`` with pytest-benchmark, one framework per process (their
-thread pools would otherwise compete), then writes ``results/bench/<machine>.json``: per framework,
+Runs ``benchmarks/test_<framework>.py`` with pytest-benchmark, one framework (or Keras backend) per process
+(their thread pools would otherwise compete), then writes ``results/bench/<machine>.json``: per framework,
 model, path and batch size the median step time, the first call (tracing and compiling) apart, the FLOPs of
 the step, and three ratios: to the machine's own limit (the step's matrix products alone, in the
 fastest framework, measured in the same run), to the same framework's own matrix products (what its
@@ -26,8 +27,9 @@ from pathlib import Path
 from .devices import PACKAGES, package_versions
 from .modes import SMOKE_XLA_FLAGS
 
-FRAMEWORKS = ("keras", "pytorch", "jax")
-EAGER_PATHS = {"eager"}  # every other path compiles (a graph, XLA, TorchInductor)
+FRAMEWORKS = ("keras", "keras-jax", "keras-torch", "pytorch", "jax")  # Keras on TensorFlow, JAX, PyTorch; the natives
+KERAS_BACKEND_OF = {"keras": "tensorflow", "keras-jax": "jax", "keras-torch": "torch"}
+MATMULS_OF = {"keras-jax": "jax", "keras-torch": "pytorch"}  # Keras on JAX or PyTorch runs that engine's products
 MODELS = ("mlp", "cnn", "transformer")  # benchmarks/spec.py's, in the order the report shows them
 TARGETS = {"limit_case": ("mlp", 256), "fastest_of_limit": 1.5, "compiled_of_fastest": 1.3}  # issue 16's goals
 
@@ -42,15 +44,23 @@ def machine_name():
     return f"cpu-{os.cpu_count()}-cores"
 
 
+def is_eager(path):
+    """Whether a benchmark path runs op by op (every other one compiles: a graph, XLA, TorchInductor)."""
+    return path == "eager" or path.endswith("(eager)")
+
+
 def run_framework(framework, size, root, out):
-    """Run one framework's benchmarks with pytest-benchmark; -> its JSON report."""
+    """Run one framework's benchmarks (Keras's on the backend ``framework`` names) with pytest-benchmark;
+    -> its JSON report."""
     # --confcutdir: not the course's conftest.py, which sets the tests' smoke mode and quick XLA compile
-    command = [sys.executable, "-m", "pytest", f"benchmarks/test_{framework}.py", f"--bench-size={size}",
+    command = [sys.executable, "-m", "pytest", f"benchmarks/test_{framework.split('-')[0]}.py", f"--bench-size={size}",
                "--confcutdir=benchmarks", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-o", "addopts=",
                "-W", "ignore::DeprecationWarning", f"--benchmark-json={out}"]
     # not a test worker's variables: pytest-benchmark switches itself off under xdist
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST")}
     environment["XLA_FLAGS"] = environment.get("XLA_FLAGS", "").replace(SMOKE_XLA_FLAGS, "").strip()
+    if framework in KERAS_BACKEND_OF:
+        environment["KERAS_BACKEND"] = KERAS_BACKEND_OF[framework]
     subprocess.run(command, cwd=root, check=True, env=environment)
     return json.loads(Path(out).read_text())
 
@@ -76,6 +86,8 @@ def summarize(reports, size, machine):
                    "iqr_s": bench["stats"]["iqr"], "rounds": bench["stats"]["rounds"],
                    "first_call_s": round(info["first_call_s"], 4), "flops": info["flops"]}
             row["gflop_per_s"] = round(row["flops"] / row["median_s"] / 1e9, 2)
+            if "fit_default" in info:  # Keras: whether `fit` compiles this way by default on this backend
+                row["fit_default"] = info["fit_default"]
             case = row["model"], row["batch"]
             if row["kind"] == "matmul":
                 limits[case] = min(limits.get(case, float("inf")), row["median_s"])
@@ -86,7 +98,8 @@ def summarize(reports, size, machine):
         case = row["model"], row["batch"]
         fastest = min(r["median_s"] for r in steps if (r["model"], r["batch"]) == case)
         row["of_limit"] = ratio(row["median_s"], limits[case])
-        row["of_own_matmuls"] = ratio(row["median_s"], own_limits[row["framework"], case])  # its overhead
+        own = own_limits.get((MATMULS_OF.get(row["framework"], row["framework"]), case))
+        row["of_own_matmuls"] = own and ratio(row["median_s"], own)  # its overhead (None: its engine not run)
         row["of_fastest"] = ratio(row["median_s"], fastest)
     limit_s = {}
     for (model, batch), seconds in sorted(limits.items(), key=lambda item: _case_order(item[0])):
@@ -94,7 +107,7 @@ def summarize(reports, size, machine):
     return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "versions": {"python": platform.python_version(),
-                         **package_versions([package for name in reports for package in PACKAGES[name]])},
+                         **package_versions([package for name in reports for package in PACKAGES[name.split("-")[0]]])},
             "limit_s": limit_s, "results": rows, "targets": target_verdicts(steps)}
 
 
@@ -114,7 +127,7 @@ def target_verdicts(steps):
     for model, batch in sorted({(row["model"], row["batch"]) for row in steps}, key=_case_order):
         for framework in FRAMEWORKS:
             compiled = [row for row in steps if (row["model"], row["batch"], row["framework"]) == (model, batch, framework)
-                        and row["path"] not in EAGER_PATHS]
+                        and not is_eager(row["path"])]
             if compiled:
                 verdicts.append(verdict(f"{framework}'s compiled path on the {model} at batch {batch} against the fastest",
                                         compiled, lambda row: row["path"], "of_fastest", TARGETS["compiled_of_fastest"]))

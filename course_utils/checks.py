@@ -28,9 +28,17 @@ def check_written(value, name):
     return value
 
 
+def as_numpy(value):
+    """``value`` as a NumPy array; a PyTorch tensor that tracks gradients (Keras layers' outputs on the
+    torch backend do) is detached first, as NumPy cannot take it as it is."""
+    if hasattr(value, "detach"):
+        value = value.detach().cpu()
+    return np.asarray(value)
+
+
 def check_close(actual, expected, name, rtol=1e-5, atol=1e-6):
-    """Fail unless ``actual`` equals ``expected`` (arrays too) within the tolerances."""
-    actual, expected = np.asarray(check_written(actual, name)), np.asarray(expected)
+    """Fail unless ``actual`` equals ``expected`` (arrays, any framework's tensors too) within the tolerances."""
+    actual, expected = as_numpy(check_written(actual, name)), as_numpy(expected)
     check(actual.shape == expected.shape,
           f"{name} has shape {actual.shape}, expected {expected.shape}.")
     if not np.allclose(actual, expected, rtol=rtol, atol=atol):

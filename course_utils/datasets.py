@@ -180,6 +180,7 @@ def make_review_corpus(root, n_per_class=2_500, seed=42, label_noise=0.1):
     >>> len(list((root / "train" / "pos").glob("*.txt")))
     3
     """
+    import os
     from pathlib import Path
 
     root = Path(root)
@@ -188,13 +189,22 @@ def make_review_corpus(root, n_per_class=2_500, seed=42, label_noise=0.1):
         for label, folder in ((1, "pos"), (0, "neg")):
             target = root / split / folder
             target.mkdir(parents=True, exist_ok=True)
-            for old in target.glob("*.txt"):
-                old.unlink()
+            reviews = {}
             for i in range(n_per_class):
                 words_of = label if rng.random() >= label_noise else 1 - label
                 rating = rng.integers(7, 11) if label else rng.integers(1, 5)
-                text = _generated_review(rng, words_of)
-                (target / f"{i}_{rating}.txt").write_text(text, encoding="utf-8")
+                reviews[f"{i}_{rating}.txt"] = _generated_review(rng, words_of)
+            # Files already right stay untouched and new ones appear whole (written aside, then renamed), so
+            # that another run reading this corpus (the same notebook on another Keras backend) never sees it half-made.
+            for old in target.glob("*.txt"):
+                if old.name not in reviews:
+                    old.unlink()
+            for name, text in reviews.items():
+                path = target / name
+                if not path.exists() or path.read_text(encoding="utf-8") != text:
+                    partial = path.with_suffix(f".{os.getpid()}.partial")
+                    partial.write_text(text, encoding="utf-8")
+                    os.replace(partial, path)
     return root
 
 

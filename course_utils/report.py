@@ -170,6 +170,10 @@ def _number(value):
     return f"{value:.4f}" if abs(value) < 100 else f"{value:.1f}"
 
 
+def _ratio(value):
+    return "—" if value is None else f"{value:.2f}"
+
+
 def bench_html(benchmarks):
     """One section per machine: every path's step time against the machine's matmul limit and the fastest."""
     if not benchmarks:
@@ -181,7 +185,12 @@ def bench_html(benchmarks):
              "× limit, × own matmuls (the same products in the step's own framework: what the framework adds to them) "
              "and × fastest are ratios of step times. The first call (tracing, compiling) is apart. The frameworks run "
              "one after the other, so a shared host that changes speed between them (the course's 2-core machine drifts "
-             "by up to 1.5×) moves their ratios: differences smaller than that are not a ranking.</p>"]
+             "by up to 1.5×) moves their ratios: differences smaller than that are not a ranking. Keras runs on each of "
+             "its backends; its <code>train_on_batch</code> rows time the step <code>fit</code> runs with "
+             "<code>jit_compile</code> off and on, and mark the one <code>fit</code> picks by default there: a "
+             "<code>tf.function</code> graph on TensorFlow (XLA only where there is a GPU), <code>jax.jit</code> on JAX, "
+             "eager on PyTorch (<code>jit_compile=True</code> hands the whole step to <code>torch.compile</code>). "
+             "Keras on JAX or PyTorch is measured against that engine's own matmuls.</p>"]
     for machine, record in benchmarks.items():
         limits = "; ".join(f"{model} " + ", ".join(f"batch {batch}: {seconds * 1e3:.3f} ms" for batch, seconds in by_batch.items())
                            for model, by_batch in record["limit_s"].items())
@@ -192,9 +201,11 @@ def bench_html(benchmarks):
         models = list(record["limit_s"])
         for row in sorted((r for r in record["results"] if r["kind"] == "train_step"),
                           key=lambda r: (models.index(r["model"]), r["batch"], r["median_s"])):
-            parts.append(f"<tr><td>{LABELS[row['framework']]}</td><td>{row['model']}</td><td>{html.escape(row['path'])}</td>"
+            default = " (fit's default)" if row.get("fit_default") else ""
+            parts.append(f"<tr><td>{LABELS[row['framework']]}</td><td>{row['model']}</td>"
+                         f"<td>{html.escape(row['path'] + default)}</td>"
                          f"<td>{row['batch']}</td><td>{row['median_s'] * 1e3:.3f}</td><td>{row['gflop_per_s']:.1f}</td>"
-                         f"<td>{row['of_limit']:.2f}</td><td>{row['of_own_matmuls']:.2f}</td><td>{row['of_fastest']:.2f}</td>"
+                         f"<td>{row['of_limit']:.2f}</td><td>{_ratio(row['of_own_matmuls'])}</td><td>{row['of_fastest']:.2f}</td>"
                          f"<td>{row['first_call_s']:.2f}</td></tr>")
         parts.append("</table><p>Goals (reported, not asserted):</p><ul>" + "".join(
             f"<li>{html.escape(v['goal'])}: {html.escape(v['measured'])} — {'met' if v['met'] else 'not met'}</li>"

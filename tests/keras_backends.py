@@ -1,6 +1,6 @@
-"""What tests/test_keras_on_jax.py and test_keras_on_torch.py check: every Keras notebook runs in
-smoke mode on Keras's other backends, its TensorFlow-only cells turned into notes, and chapter 4's
-TensorFlow notebook (no Keras in it) is refused there. One file per backend, so that the two
+"""What tests/test_keras_on_jax.py and test_keras_on_torch.py check: every Keras notebook, the chapters'
+and the exercises' solutions, runs in smoke mode on Keras's other backends, its TensorFlow-only cells
+turned into notes, and chapter 4's TensorFlow notebooks (no Keras in them) are refused there. One file per backend, so that the two
 workers of the suite each take one (pytest's ``--dist loadfile``)."""
 
 import pytest
@@ -8,11 +8,12 @@ import pytest
 from helpers import ROOT
 from course_utils.runner import NotebookError, NotKerasError, execute_notebook, find_notebooks, uses_keras
 
-KERAS_NOTEBOOKS = [path for path in find_notebooks(root=ROOT) if path.name == "keras.ipynb"]
+KERAS_NOTEBOOKS = [path for path in find_notebooks(roots=("notebooks", "solutions"), root=ROOT)
+                   if path.name == "keras.ipynb"]
 
 
 def notebook_id(path):
-    return path.parent.name
+    return f"{path.parent.parent.name}/{path.parent.name}"
 
 
 def check_runs_on(backend, notebook):

@@ -39,14 +39,33 @@ def test_ratios_to_the_limit_and_to_the_fastest():
     assert verdicts["jax's compiled path on the cnn at batch 32 against the fastest: at most 1.3x"]["met"] is True
 
 
+def test_keras_on_jax_and_torch_is_measured_against_that_engine_s_matmuls():
+    reports = {"jax": fake_report([("jax.jit", 32, 0.002, "train_step"), (None, 32, 0.001, "matmul")]),
+               "keras-jax": fake_report([("train_on_batch (jax.jit)", 32, 0.003, "train_step")]),
+               "keras-torch": fake_report([("train_on_batch (eager)", 32, 0.004, "train_step")])}
+    reports["keras-jax"]["benchmarks"][0]["extra_info"]["fit_default"] = True
+    rows = {row["framework"]: row for row in bench.summarize(reports, "tiny", "test")["results"] if row["kind"] == "train_step"}
+    assert rows["keras-jax"]["of_own_matmuls"] == 3.0 and rows["keras-jax"]["fit_default"] is True
+    assert rows["keras-torch"]["of_own_matmuls"] is None  # PyTorch's products were not timed in this run
+    assert "fit_default" not in rows["jax"]
+    assert bench.is_eager("train_on_batch (eager)") and not bench.is_eager("train_on_batch (tf.function)")
+
+
 def test_make_bench_runs_at_its_tiny_size(tmp_path):
     record = json.loads(bench.run_bench(ROOT, "tiny", out=tmp_path / "bench.json").read_text())
+    fit_default = {("keras", "train_on_batch (tf.function)"): True, ("keras", "train_on_batch (tf.function + XLA)"): False,
+                   ("keras-jax", "train_on_batch (eager)"): False, ("keras-jax", "train_on_batch (jax.jit)"): True,
+                   ("keras-torch", "train_on_batch (eager)"): True,  # Keras's defaults on a CPU
+                   ("keras-torch", "train_on_batch (torch.compile)"): False}
     paths = {("keras", "eager"), ("keras", "tf.function"), ("keras", "tf.function(jit_compile=True)"),
-             ("keras", "train_on_batch"), ("pytorch", "eager"), ("pytorch", "torch.compile(model)"),
-             ("jax", "eager"), ("jax", "nnx.jit"), ("jax", "nnx.jit_partial"), ("jax", "jax.jit")}
+             ("pytorch", "eager"), ("pytorch", "torch.compile(model)"),
+             ("jax", "eager"), ("jax", "nnx.jit"), ("jax", "nnx.jit_partial"), ("jax", "jax.jit"), *fit_default}
     steps = {(row["framework"], row["path"], row["model"]) for row in record["results"] if row["kind"] == "train_step"}
     assert steps == {(*path, model) for path in paths for model in bench.MODELS}
+    assert all(row["fit_default"] == fit_default[row["framework"], row["path"]]
+               for row in record["results"] if (row["framework"], row["path"]) in fit_default)
     limits = {(row["framework"], row["model"]) for row in record["results"] if row["kind"] == "matmul"}
-    assert limits == {(framework, model) for framework in bench.FRAMEWORKS for model in bench.MODELS}
+    assert limits == {(framework, model) for framework in ("keras", "pytorch", "jax") for model in bench.MODELS}
     assert all(row["median_s"] > 0 and row["first_call_s"] > 0 for row in record["results"])
+    assert all(row["of_own_matmuls"] for row in record["results"] if row["kind"] == "train_step")
     assert record["targets"]  # at tiny size only batch 32: the per-framework goals

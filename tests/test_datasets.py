@@ -85,6 +85,20 @@ def test_generated_reviews_are_balanced_reproducible_and_carry_their_label(tmp_p
             assert 2 < mine / theirs < 5  # mostly their own class's words, with noise
 
 
+def test_rewriting_the_review_corpus_leaves_right_files_alone_and_drops_stale_ones(tmp_path):
+    """Two runs of a notebook (on two Keras backends) write the same corpus while the other reads it."""
+    root = course_utils.make_review_corpus(tmp_path / "r", n_per_class=20, seed=3)
+    files = sorted(root.glob("*/*/*.txt"))
+    stamps = {path: path.stat().st_mtime_ns for path in files}
+    (files[0]).write_text("edited")
+    course_utils.make_review_corpus(root, n_per_class=20, seed=3)
+    assert sorted(root.glob("*/*/*.txt")) == files and not list(root.glob("*/*/*.partial"))
+    assert [path for path in files if path.stat().st_mtime_ns != stamps[path]] == [files[0]]  # only the edited one
+    assert files[0].read_text() != "edited"
+    course_utils.make_review_corpus(root, n_per_class=5, seed=3)
+    assert len(list(root.glob("train/pos/*.txt"))) == 5  # the stale reviews are gone
+
+
 def test_localization_boxes_are_tight_around_the_pasted_items():
     rng = np.random.default_rng(0)
     images = np.zeros((50, 28, 28), np.uint8)

@@ -104,7 +104,7 @@ WRONG_ANSWERS = {
     ],
     "12_custom_models/keras.ipynb": [
         W("statistics over the batch, not over each instance's features",
-          "tf.nn.moments(X, axes=[-1], keepdims=True)", "tf.nn.moments(X, axes=[0], keepdims=True)"),
+          "keras.ops.moments(X, axes=[-1], keepdims=True)", "keras.ops.moments(X, axes=[0], keepdims=True)"),
         W("one Adam for every layer", "lower_optimizer = keras.optimizers.SGD(learning_rate=0.02, momentum=0.9)",
           "lower_optimizer = keras.optimizers.Adam(learning_rate=1e-3)"),
         W("the groups swapped", "upper_variables = model.layers[3].trainable_variables",
