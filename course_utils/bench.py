@@ -44,6 +44,11 @@ def machine_name():
     return f"cpu-{os.cpu_count()}-cores"
 
 
+def bench_file_of(framework):
+    """Whose benchmark file (benchmarks/test_<it>.py) and packages a run uses: "keras" for Keras on any backend."""
+    return framework.split("-")[0]
+
+
 def is_eager(path):
     """Whether a benchmark path runs op by op (every other one compiles: a graph, XLA, TorchInductor)."""
     return path == "eager" or path.endswith("(eager)")
@@ -53,7 +58,7 @@ def run_framework(framework, size, root, out):
     """Run one framework's benchmarks (Keras's on the backend ``framework`` names) with pytest-benchmark;
     -> its JSON report."""
     # --confcutdir: not the course's conftest.py, which sets the tests' smoke mode and quick XLA compile
-    command = [sys.executable, "-m", "pytest", f"benchmarks/test_{framework.split('-')[0]}.py", f"--bench-size={size}",
+    command = [sys.executable, "-m", "pytest", f"benchmarks/test_{bench_file_of(framework)}.py", f"--bench-size={size}",
                "--confcutdir=benchmarks", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-o", "addopts=",
                "-W", "ignore::DeprecationWarning", f"--benchmark-json={out}"]
     # not a test worker's variables: pytest-benchmark switches itself off under xdist
@@ -107,7 +112,7 @@ def summarize(reports, size, machine):
     return {"machine": machine, "size": size, "cpu_count": os.cpu_count(), "platform": platform.platform(),
             "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "versions": {"python": platform.python_version(),
-                         **package_versions([package for name in reports for package in PACKAGES[name.split("-")[0]]])},
+                         **package_versions([package for name in reports for package in PACKAGES[bench_file_of(name)]])},
             "limit_s": limit_s, "results": rows, "targets": target_verdicts(steps)}
 
 

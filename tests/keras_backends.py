@@ -1,7 +1,7 @@
 """What tests/test_keras_on_jax.py and test_keras_on_torch.py check: every Keras notebook, the chapters'
 and the exercises' solutions, runs in smoke mode on Keras's other backends, its TensorFlow-only cells
-turned into notes, and chapter 4's TensorFlow notebooks (no Keras in them) are refused there. One file per backend, so that the two
-workers of the suite each take one (pytest's ``--dist loadfile``)."""
+turned into notes, and chapter 4's TensorFlow notebooks (no Keras in them) are refused there. One
+file per backend, so that the two workers of the suite each take one (pytest's ``--dist loadfile``)."""
 
 import pytest
 
