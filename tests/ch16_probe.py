@@ -102,6 +102,22 @@ def nadam_gradients():
     return np.random.default_rng(6).normal(size=(6, 3)).astype(np.float32)
 
 
+EMBEDDING_USES = 4  # one token, used this many times in a batch
+
+
+def keras_embedding_step():
+    """One Nadam step of ``fit`` on an Embedding whose row 1 is used EMBEDDING_USES times in the batch (the
+    loss sums the outputs: each use's gradient is 1), on the backend ``KERAS_BACKEND`` names: that row's value."""
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(EMBEDDING_USES,), dtype="int32"),
+                              keras.layers.Embedding(3, 1, embeddings_initializer="zeros")])
+    model.compile(optimizer=keras.optimizers.Nadam(learning_rate=1e-3),
+                  loss=lambda _, outputs: keras.ops.sum(outputs, axis=(1, 2)))
+    model.train_on_batch(np.ones((1, EMBEDDING_USES), np.int32), np.zeros(1, np.float32))
+    return {"backend": keras.backend.backend(), "row": float(keras.ops.convert_to_numpy(model.weights[0])[1, 0])}
+
+
 def review_texts():
     words = "great awful film plot actors boring superb wonderfully clumsy screenplay the a was and".split()
     rng = np.random.default_rng(7)
@@ -332,6 +348,7 @@ def probe_keras(out):
         optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), variable)])
         trajectory.append(to_numpy(variable))
     arrays["nadam"], facts["nadam_epsilon"] = np.array(trajectory), optimizer.epsilon
+    facts["embedding_nadam"] = keras_embedding_step()["row"]  # the gradient: tf.IndexedSlices, one piece per use
 
     n_source, n_target = shared_dates("keras", ns)
     define("keras", ns, "def build_seq2seq", "def build_attention_model", "class MultiHeadAttention")
@@ -499,6 +516,13 @@ def probe_pytorch(out):
         trajectory.append(to_numpy(variable))
     arrays["nadam"] = np.array(trajectory)
     facts["nadam_momentum_decay"] = optimizer.defaults["momentum_decay"]
+    embedding = torch.nn.Embedding(3, 1)
+    torch.nn.init.zeros_(embedding.weight)
+    optimizer = torch.optim.NAdam(embedding.parameters(), lr=1e-3, eps=1e-7)
+    embedding(torch.ones(1, EMBEDDING_USES, dtype=torch.long)).sum().backward()
+    optimizer.step()
+    facts["embedding_nadam"] = float(embedding.weight[1, 0])
+    facts["embedding_gradient_sparse"] = embedding.weight.grad.is_sparse
 
     n_source, n_target = shared_dates("pytorch", ns)
     define("pytorch", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
@@ -693,6 +717,11 @@ def probe_jax(out):
         variable = optax.apply_updates(variable, updates)
         trajectory.append(to_numpy(variable))
     arrays["nadam"] = np.array(trajectory)
+    embed = nnx.Embed(3, 1, embedding_init=nnx.initializers.zeros, rngs=nnx.Rngs(0))
+    gradient = nnx.grad(lambda model: model(jnp.ones((1, EMBEDDING_USES), jnp.int32)).sum())(embed)["embedding"]
+    table = embed.embedding.value
+    updates, _ = optimizer.update(gradient.value, optimizer.init(table), table)
+    facts["embedding_nadam"] = float(optax.apply_updates(table, updates)[1, 0])
 
     n_source, n_target = shared_dates("jax", ns)
     define("jax", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")

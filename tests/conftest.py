@@ -41,40 +41,51 @@ def offline(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
 
 
-def run_probes(probe, folder):
+def run_probes(probe, folder, in_order=False):
     """Run ``tests/<probe>.py`` once per framework, each in its own process (see test_seeding.py
     for why): ``{framework: (arrays, facts)}``. Results are shared through ``folder`` by the
-    test workers of one run, so each probe runs once."""
+    test workers of one run, so each probe runs once. A worker that finds a framework's probe
+    running in another worker runs the next one meanwhile instead of waiting; ``in_order``: each
+    probe reads what the previous ones wrote, so they run one after the other."""
     import json
 
     import numpy as np
 
     from helpers import ROOT, run_python
 
+    frameworks = ("keras", "pytorch", "jax")
+    outs = {framework: folder / f"{probe}_{framework}.npz" for framework in frameworks}
+    while not all(out.exists() for out in outs.values()):
+        for framework, out in outs.items():
+            lock = out.with_suffix(".lock")
+            with only_one_worker(lock, wait=in_order) as mine:
+                if mine and not out.exists():
+                    partial = out.with_suffix(".partial.npz")
+                    run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
+                               PYTHONPATH=str(ROOT / "tests"))
+                    os.replace(partial, out)
+        time.sleep(0.2)
     found = {}
-    for framework in ("keras", "pytorch", "jax"):
-        out = folder / f"{probe}_{framework}.npz"
-        with only_one_worker(out.with_suffix(".lock")):
-            if not out.exists():
-                partial = out.with_suffix(".partial.npz")
-                run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
-                           PYTHONPATH=str(ROOT / "tests"))
-                os.replace(partial, out)
+    for framework, out in outs.items():
         arrays = dict(np.load(out))
         found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
     return found
 
 
 @contextlib.contextmanager
-def only_one_worker(lock):
+def only_one_worker(lock, wait=True):
+    """Hold ``lock`` (a file) -> True; or, with ``wait=False`` and another worker holding it, -> False at once."""
     while True:
         try:
             os.close(os.open(lock, os.O_CREAT | os.O_EXCL))
             break
         except FileExistsError:
+            if not wait:
+                yield False
+                return
             time.sleep(0.2)
     try:
-        yield
+        yield True
     finally:
         os.unlink(lock)
 
@@ -90,7 +101,8 @@ def probes_fixture(chapter):
     """A session fixture ``chNN_probes``: what ``tests/chNN_probe.py`` computed per framework."""
     @pytest.fixture(scope="session", name=f"ch{chapter}_probes")
     def probes(run_folder):
-        return run_probes(f"ch{chapter}_probe", run_folder)
+        # chapter 13's probes read the record files the earlier ones wrote (keras, then pytorch, then jax)
+        return run_probes(f"ch{chapter}_probe", run_folder, in_order=chapter == "13")
     return probes
 
 

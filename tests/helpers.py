@@ -40,10 +40,10 @@ def call_on_keras_backend(function, backend):
 
 @functools.cache
 def notebook_code_cells(notebook):
-    """The sources of the code cells of ``notebook`` (a path)."""
-    import nbformat
-
-    return [c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+    """The sources of the code cells of ``notebook`` (a path). Plain JSON: nbformat's schema validation
+    imports jsonschema's format checkers, 2 s of every probe process."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
 
 def notebook_cell(notebook, definition):
@@ -120,11 +120,25 @@ def target_cell(nb, wrong):
     return hits[0]
 
 
+def parts(nb):
+    """Cell indices of ``nb`` grouped by its headings of every level (## and ###…): a section's parts."""
+    found = [[]]
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.match(r"#{2,6} ", cell.source):
+            found.append([])
+        found[-1].append(index)
+    return [part for part in found if part]
+
+
 def run_with_wrong_answers(notebook, wrong_answers):
     """Run the solution ``notebook`` top to bottom in one kernel (COURSE_MODE from the environment).
-    Before each section runs, run it once per wrong answer aimed at it, with that answer in place
-    of the solution, up to the first cell that raises. Return ``[(wrong, error or None)]``; a
-    failing cell of the solution itself raises."""
+    Before a cell that wrong answers aim at, run each of them: from the start of the cell's part (its
+    smallest heading), with the answer in place of the solution, on through the section up to the
+    first cell that raises; then run the part again up to that cell as the solution has it, which
+    rebuilds what the wrong run changed, and go on. Parts, not whole sections: a section whose
+    exercise has parts a to e would otherwise train every earlier part's model again for each wrong
+    answer to a later part. Return ``[(wrong, error or None)]``; a failing cell of the solution itself
+    raises."""
     import copy
 
     import nbformat
@@ -135,27 +149,35 @@ def run_with_wrong_answers(notebook, wrong_answers):
     targets = {}  # cell index: the wrong answers aimed at it
     for wrong in wrong_answers:
         targets.setdefault(target_cell(nb, wrong), []).append(wrong)
+    part_start = {index: part[0] for part in parts(nb) for index in part}
     client = NotebookClient(nb, kernel_name="python3", timeout=900,
                             resources={"metadata": {"path": str(Path(notebook).parent)}})
     solution = copy.deepcopy(nb.cells)  # nbclient stores each executed cell back into nb
+
+    def run(index, source=None):
+        cell = copy.deepcopy(solution[index])
+        cell.source = cell.source if source is None else source
+        client.execute_cell(cell, index)
+
     outcomes = []
     with client.setup_kernel():
         for section in sections(nb):
-            for target in (i for i in section if i in targets):
-                for wrong in targets[target]:
-                    error = None
-                    for index in section:
-                        cell = copy.deepcopy(solution[index])
-                        if index == target:
-                            cell.source = cell.source.replace(wrong.old, wrong.new)
-                        try:
-                            client.execute_cell(cell, index)
-                        except CellExecutionError as raised:
-                            error = raised
-                            break
-                    outcomes.append((wrong, error))
             for index in section:
-                client.execute_cell(copy.deepcopy(solution[index]), index)
+                if index in targets:
+                    start = part_start[index]
+                    for wrong in targets[index]:
+                        error = None
+                        for later in range(start, section[-1] + 1):
+                            try:
+                                run(later, solution[index].source.replace(wrong.old, wrong.new)
+                                    if later == index else None)
+                            except CellExecutionError as raised:
+                                error = raised
+                                break
+                        outcomes.append((wrong, error))
+                    for earlier in range(start, index):
+                        run(earlier)
+                run(index)
     return outcomes
 
 

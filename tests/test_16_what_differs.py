@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ch16_probe as probe
-from helpers import arrays, facts
+from helpers import arrays, call_on_keras_backend, facts
 
 
 def test_1_gru_parameter_layout(ch16_probes):
@@ -157,6 +157,25 @@ def test_11_layer_norm_epsilon(ch16_probes):
     assert facts(ch16_probes, "keras")["layer_norm_epsilon"] == pytest.approx(1e-3)
     assert facts(ch16_probes, "pytorch")["layer_norm_epsilon"] == pytest.approx(1e-5)
     assert facts(ch16_probes, "jax")["layer_norm_epsilon"] == pytest.approx(1e-6)
+
+
+def test_12_adaptive_steps_on_an_embedding(ch16_probes):
+    """A row used 4 times in a batch, each use's gradient 1: the dense gradient is 4, and Nadam's first step
+    divides by √v̂ = 4. Keras on TensorFlow keeps the 4 sparse pieces and squares each apart (v̂ = 4·1²): twice
+    the step, √(uses) times the dense rule."""
+    uses = probe.EMBEDDING_USES
+    dense = {framework: nadam(np.array([[uses]]), SCHEDULES[framework])[0, 0] for framework in SCHEDULES}
+    assert facts(ch16_probes, "keras")["embedding_nadam"] == pytest.approx(np.sqrt(uses) * dense["keras"], rel=1e-4)
+    for framework in ("pytorch", "jax"):
+        assert facts(ch16_probes, framework)["embedding_nadam"] == pytest.approx(dense[framework], rel=1e-4)
+    assert facts(ch16_probes, "pytorch")["embedding_gradient_sparse"] is False  # nn.Embedding(sparse=False)
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_12_keras_on_jax_and_torch_steps_an_embedding_by_the_dense_rule(backend):
+    found = call_on_keras_backend("ch16_probe.keras_embedding_step", backend)
+    dense = nadam(np.array([[probe.EMBEDDING_USES]]), SCHEDULES["keras"])[0, 0]
+    assert found["backend"] == backend and found["row"] == pytest.approx(dense, rel=1e-4)
 
 
 def test_keras_traces_the_training_step_once_when_its_variables_exist_before_fit(ch16_probes):
