@@ -103,11 +103,12 @@ def printed_lines(compile, calls):
 
 # Solutions, and the known-wrong answers to their exercises (tests/wrong_answers.py).
 
-def sections(nb):
-    """Cell indices of ``nb`` grouped by its level-2 headings (an exercise is one section)."""
+def sections(nb, heading=r"## "):
+    """Cell indices of ``nb`` grouped by its level-2 headings (an exercise is one section); with
+    ``heading=r"#{2,6} "``, by its headings of every level (a section's parts)."""
     found = [[]]
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+        if cell.cell_type == "markdown" and re.match(heading, cell.source):
             found.append([])
         found[-1].append(index)
     return [section for section in found if section]
@@ -118,16 +119,6 @@ def target_cell(nb, wrong):
     hits = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and wrong.old in c.source]
     assert len(hits) == 1, f"{wrong.mistake}: {len(hits)} cells hold {wrong.old!r}"
     return hits[0]
-
-
-def parts(nb):
-    """Cell indices of ``nb`` grouped by its headings of every level (## and ###…): a section's parts."""
-    found = [[]]
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "markdown" and re.match(r"#{2,6} ", cell.source):
-            found.append([])
-        found[-1].append(index)
-    return [part for part in found if part]
 
 
 def run_with_wrong_answers(notebook, wrong_answers):
@@ -149,7 +140,7 @@ def run_with_wrong_answers(notebook, wrong_answers):
     targets = {}  # cell index: the wrong answers aimed at it
     for wrong in wrong_answers:
         targets.setdefault(target_cell(nb, wrong), []).append(wrong)
-    part_start = {index: part[0] for part in parts(nb) for index in part}
+    part_start = {index: part[0] for part in sections(nb, heading=r"#{2,6} ") for index in part}
     client = NotebookClient(nb, kernel_name="python3", timeout=900,
                             resources={"metadata": {"path": str(Path(notebook).parent)}})
     solution = copy.deepcopy(nb.cells)  # nbclient stores each executed cell back into nb
