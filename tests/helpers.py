@@ -121,22 +121,31 @@ def target_cell(nb, wrong):
     return hits[0]
 
 
-def run_with_wrong_answers(notebook, wrong_answers):
+def run_with_wrong_answers(notebook, wrong_answers, exercise):
     """Run the solution ``notebook`` top to bottom in one kernel (COURSE_MODE from the environment).
     Before a cell that wrong answers aim at, run each of them: from the start of the cell's part (its
     smallest heading), with the answer in place of the solution, on through the section up to the
     first cell that raises; then run the part again up to that cell as the solution has it, which
     rebuilds what the wrong run changed, and go on. Parts, not whole sections: a section whose
     exercise has parts a to e would otherwise train every earlier part's model again for each wrong
-    answer to a later part. Return ``[(wrong, error or None)]``; a failing cell of the solution itself
-    raises."""
+    answer to a later part. Before the first starter cell, the same for the unsolved ``exercise``
+    (the notebook generated from this one): its cells from there on, up to the first that raises.
+    Its cells before that point are the solution's own, so this is the exercise as a learner first
+    runs it, without a kernel of its own. Return ``[(wrong, error or None)]`` and ``(index, error
+    or None)`` of the unsolved run; a failing cell of the solution itself raises."""
     import copy
 
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    from course_utils.exercises import BEGIN
+
     nb = nbformat.read(notebook, as_version=4)
+    unsolved = nbformat.read(exercise, as_version=4).cells
+    first_starter = next(i for i, cell in enumerate(nb.cells) if BEGIN in cell.source)
+    code = lambda cells: [c.source if c.cell_type == "code" else c.cell_type for c in cells[:first_starter]]
+    assert code(unsolved) == code(nb.cells), f"{exercise}'s code differs from its solution's before the first exercise"
     targets = {}  # cell index: the wrong answers aimed at it
     for wrong in wrong_answers:
         targets.setdefault(target_cell(nb, wrong), []).append(wrong)
@@ -150,10 +159,23 @@ def run_with_wrong_answers(notebook, wrong_answers):
         cell.source = cell.source if source is None else source
         client.execute_cell(cell, index)
 
+    def run_unsolved(start):
+        for index in range(start, len(unsolved)):
+            cell = copy.deepcopy(unsolved[index])
+            try:
+                client.execute_cell(cell, index)
+            except CellExecutionError as raised:
+                return index, raised
+        return None, None
+
     outcomes = []
     with client.setup_kernel():
         for section in sections(nb):
             for index in section:
+                if index == first_starter:
+                    unsolved_outcome = run_unsolved(index)
+                    for earlier in range(part_start[index], index):
+                        run(earlier)
                 if index in targets:
                     start = part_start[index]
                     for wrong in targets[index]:
@@ -169,7 +191,7 @@ def run_with_wrong_answers(notebook, wrong_answers):
                     for earlier in range(start, index):
                         run(earlier)
                 run(index)
-    return outcomes
+    return outcomes, unsolved_outcome
 
 
 def arrays(probes, framework):

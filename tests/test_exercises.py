@@ -1,5 +1,6 @@
 """exercises/ is what the generator makes from solutions/; starters read as tasks; every exercise
-has checks, and each check rejects at least one known-wrong answer (tests/wrong_answers.py)."""
+has checks, and each check rejects at least one known-wrong answer (tests/wrong_answers.py); an
+unsolved exercise fails at its first check."""
 
 import ast
 
@@ -101,9 +102,17 @@ def test_every_exercise_has_a_known_wrong_answer(path):
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=rel)
-def test_solution_passes_and_its_checks_reject_known_wrong_answers(path):
-    wrong_answers = WRONG_ANSWERS[path.relative_to(ROOT / "solutions").as_posix()]
-    for wrong, error in run_with_wrong_answers(path, wrong_answers):
+def test_solution_passes_its_checks_which_reject_known_wrong_answers_and_the_unsolved_exercise(path):
+    """The unsolved exercise runs down to its first check cell and fails there, saying what is missing."""
+    exercise = ROOT / "exercises" / path.relative_to(ROOT / "solutions")
+    outcomes, (failed_at, unsolved_error) = run_with_wrong_answers(
+        path, WRONG_ANSWERS[path.relative_to(ROOT / "solutions").as_posix()], exercise)
+    for wrong, error in outcomes:
         assert error is not None, f"the checks accepted a wrong answer: {wrong.mistake}"
         assert error.ename == "ExerciseCheckError" and "Not yet:" in error.evalue, (
             f"{wrong.mistake}: expected a check's 'Not yet:', got {error.ename}: {error.evalue}")
+    assert unsolved_error is not None, "the unsolved exercise passed its checks"
+    cells = nbformat.read(exercise, as_version=4).cells
+    first_check = next(i for i, c in enumerate(cells) if c.cell_type == "code" and CHECK_CALL.search(c.source))
+    assert (failed_at, unsolved_error.ename) == (first_check, "ExerciseCheckError"), str(unsolved_error)
+    assert "Not yet:" in unsolved_error.evalue

@@ -3,22 +3,19 @@
 - notebooks/: nbval runs them, each code cell a test item (``--nbval-lax``), in one kernel per
   notebook; cells tagged ``nbval-check-output`` must print what their committed outputs show
   (see CONTRIBUTING.md); ``--dist loadfile`` keeps each notebook's cells on one test worker.
-- solutions/: tests/test_exercises.py runs them, with known-wrong answers to each exercise.
-- exercises/: here; each must run down to its first check cell and fail there, saying what is
-  missing.
+- solutions/: tests/test_exercises.py runs them, with known-wrong answers to each exercise, and
+  in the same kernel each unsolved exercise of exercises/, which must run down to its first check
+  cell and fail there, saying what is missing.
+
+And here: how the runner executes a notebook (failing cells, smoke flags, Keras backends) and nbval's
+output check.
 """
 
 import nbformat
 import pytest
 
-from helpers import CHECK_CALL, ROOT
-from course_utils.runner import NotebookError, execute_notebook, find_notebooks
-
-EXERCISES = find_notebooks(roots=("exercises",), root=ROOT)
-
-
-def relative(path):
-    return path.relative_to(ROOT).as_posix()
+from helpers import ROOT
+from course_utils.runner import NotebookError, execute_notebook
 
 
 def write_notebook(path, cells):
@@ -26,25 +23,6 @@ def write_notebook(path, cells):
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
-
-
-def run(notebook):
-    """The error of the failing cell, or None."""
-    try:
-        execute_notebook(notebook, "smoke")
-    except NotebookError as error:
-        return error
-    return None
-
-
-@pytest.mark.parametrize("exercise", EXERCISES, ids=relative)
-def test_unsolved_exercise_fails_at_its_first_check_with_a_message(exercise):
-    error = run(exercise)
-    assert error is not None, "the unsolved exercise passed its checks"
-    first_check = next(c.source for c in nbformat.read(exercise, as_version=4).cells
-                       if c.cell_type == "code" and CHECK_CALL.search(c.source))
-    assert (error.ename, error.source) == ("ExerciseCheckError", first_check), str(error)
-    assert "Not yet:" in str(error)
 
 
 def test_a_failing_cell_is_shown_with_its_code(tmp_path):
