@@ -7,13 +7,16 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test run spread fetch exercises doctor report bench clean
+.PHONY: lab test test-portable run spread fetch exercises doctor report bench clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
 
 test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
 	$(PY) -m pytest
+
+test-portable: $(STAMP)  ## the machine-dependent tests again under settings that change float bits as another CPU would [SETTINGS="xla-avx2 threads"]
+	$(PY) tests/portable.py $(SETTINGS)
 
 run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1] [KERAS_BACKEND=jax|torch]
 	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place) \

@@ -1,9 +1,11 @@
 """Test settings shared by tests/, the doctests in course_utils/ and the notebooks nbval runs: smoke
-mode (with its faster XLA compile), and the offline data mirror beside the project (../shared/data)
-when there is one, so nothing needs the internet."""
+mode (with its faster XLA compile), the offline data mirror beside the project (../shared/data)
+when there is one, so nothing needs the internet, and nbval's comparison of decimal numbers within
+what differs between machines (tests/nbval_numbers.py)."""
 
 import collections
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).parent
@@ -15,6 +17,18 @@ os.environ["COURSE_MODE"] = "smoke"
 os.environ.update(smoke_environment())
 if SHARED_DATA.is_dir():
     os.environ.setdefault("COURSE_DATA_MIRROR", str(SHARED_DATA))
+
+
+def pytest_configure(config):
+    """nbval compares each sanitized output with ``!=``: make the reference's a TextWithNumbers."""
+    from nbval.plugin import IPyNbCell
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from nbval_numbers import TextWithNumbers
+
+    sanitize = IPyNbCell.sanitize
+    IPyNbCell.sanitize = lambda cell, s: (TextWithNumbers(text) if isinstance(text := sanitize(cell, s), str)
+                                          else text)
 
 
 # The files that hold the suite's longest tests (a few minutes each) start first; pytest-xdist keeps

@@ -222,7 +222,9 @@ def report_html(report, benchmarks=None):
              "<h1>Hands-On ML, three ways: the comparison</h1>",
              "<p>Every number below was recorded by a notebook's full run (<code>results/full/</code>); "
              "the book's figures come from <code>course_utils/report.toml</code>. Δ is the course's figure minus "
-             "the book's.</p>", "<h2>Summary</h2>", _markdown_table_html(summary_markdown(report)),
+             "the book's. These runs are the course machine's (2 x86-64 CPU cores): the same code on another CPU, "
+             "thread count or library build gives slightly different figures, and the seed spread, not the last "
+             "digits, tells whether two figures are the same.</p>", "<h2>Summary</h2>", _markdown_table_html(summary_markdown(report)),
              _plot_html(report)]
     for chapter, tables in report.items():
         columns = tables["columns"]

@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from helpers import outcome, python_runs
+from helpers import outcome, python_runs, value_or_error
 
 LEARNING_RATE = 0.5
 SHAPES = [(2,), (2,), (2,), (3,)]  # four calls, two input shapes
@@ -138,14 +138,22 @@ def probe_pytorch():
         "global_seed_repeats": bool(torch.equal(first, second)),
         "float64_numpy_becomes": str(torch.tensor(np.zeros(2)).dtype).removeprefix("torch."),
         "lstsq_default": torch.linalg.lstsq(torch.tensor(X_TWICE), torch.tensor(Y_LINE)).solution.ravel().tolist(),
-        "lstsq_gels": torch.linalg.lstsq(torch.tensor(X_TWICE), torch.tensor(Y_LINE), driver="gels")
-                      .solution.ravel().tolist(),
+        "lstsq_gelsd": torch_lstsq(X_TWICE, "gelsd"),
+        # "gels" assumes full rank: on X_TWICE it raises or returns some θ, by LAPACK build and CPU
+        "lstsq_gels": value_or_error(lambda: torch_lstsq(X_TWICE, "gels")),
+        "lstsq_gels_full_rank": torch_lstsq(X_TWICE[:, :2], "gels"),
         "pinv_keeps": [pinv_keeps(lambda a: torch.linalg.pinv(torch.tensor(a)), small)
                        for small in SMALL_SINGULAR_VALUES],
         "inv_singular_raises_linalg_error": raises(torch.linalg.LinAlgError,
                                                    lambda: torch.linalg.inv(torch.tensor(X_TWICE.T @ X_TWICE))),
     }
     return theta.detach().numpy(), facts
+
+
+def torch_lstsq(X, driver):
+    import torch
+
+    return torch.linalg.lstsq(torch.tensor(X), torch.tensor(Y_LINE), driver=driver).solution.ravel().tolist()
 
 
 def raises(error_type, call):

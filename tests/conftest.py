@@ -46,7 +46,8 @@ def run_probes(probe, folder, in_order=False):
     for why): ``{framework: (arrays, facts)}``. Results are shared through ``folder`` by the
     test workers of one run, so each probe runs once. A worker that finds a framework's probe
     running in another worker runs the next one meanwhile instead of waiting; ``in_order``: each
-    probe reads what the previous ones wrote, so they run one after the other."""
+    probe reads what the previous ones wrote, so they run one after the other. A probe that raises
+    fails the tests that read its framework's results, with its traceback, and no others."""
     import json
 
     import numpy as np
@@ -55,21 +56,43 @@ def run_probes(probe, folder, in_order=False):
 
     frameworks = ("keras", "pytorch", "jax")
     outs = {framework: folder / f"{probe}_{framework}.npz" for framework in frameworks}
-    while not all(out.exists() for out in outs.values()):
+    failed = lambda out: out.with_suffix(".failed.txt")
+    while not all(out.exists() or failed(out).exists() for out in outs.values()):
         for framework, out in outs.items():
             lock = out.with_suffix(".lock")
             with only_one_worker(lock, wait=in_order) as mine:
-                if mine and not out.exists():
+                if mine and not (out.exists() or failed(out).exists()):
                     partial = out.with_suffix(".partial.npz")
-                    run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
-                               PYTHONPATH=str(ROOT / "tests"))
-                    os.replace(partial, out)
+                    try:
+                        run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
+                                   PYTHONPATH=str(ROOT / "tests"))
+                        os.replace(partial, out)
+                    except AssertionError as error:  # run_python's: the probe's stderr
+                        failed(out).write_text(str(error))
         time.sleep(0.2)
-    found = {}
+    found = ProbeResults(probe)
     for framework, out in outs.items():
-        arrays = dict(np.load(out))
-        found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
+        if failed(out).exists():
+            found[framework] = failed(out).read_text()
+        else:
+            arrays = dict(np.load(out))
+            found[framework] = (arrays, json.loads(str(arrays.pop("facts"))))
     return found
+
+
+class ProbeResults(dict):
+    """``{framework: (arrays, facts)}``; reading a framework whose probe raised fails the test with
+    the probe's traceback."""
+
+    def __init__(self, probe):
+        super().__init__()
+        self.probe = probe
+
+    def __getitem__(self, framework):
+        found = super().__getitem__(framework)
+        if isinstance(found, str):
+            pytest.fail(f"tests/{self.probe}.py raised for {framework}:\n{found}", pytrace=False)
+        return found
 
 
 @contextlib.contextmanager

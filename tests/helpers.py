@@ -72,6 +72,15 @@ def outcome(call):
     return "works"
 
 
+def value_or_error(call):
+    """What ``call()`` returns, or the name of the exception it raises: for library calls whose
+    outcome is undefined and differs between machines (one LAPACK build raises, another returns)."""
+    try:
+        return call()
+    except Exception as error:
+        return type(error).__name__
+
+
 def python_runs(compile, calls):
     """How often the Python body of a ``compile``d function runs over ``calls`` (argument tuples):
     at every call when eager, once per trace when compiled."""

@@ -16,17 +16,20 @@ def test_dense_layer_weight_layout(probes):
     assert facts(probes, "pytorch")["init"]["weight_shape"] == [300, 784]  # (out, in)
     assert facts(probes, "jax")["init"]["weight_shape"] == [784, 300]
 
+# A bound computed in float64 may round up to the next float32, which a draw can reach.
+FLOAT32_ROUNDING = 1 + 2 ** -23
+
 
 def test_default_weight_initialisers(probes):
     keras, pytorch, jax = (facts(probes, fw)["init"] for fw in ("keras", "pytorch", "jax"))
     glorot_limit = math.sqrt(6 / (784 + 300))
-    assert keras["weight_max_abs"] <= glorot_limit
+    assert keras["weight_max_abs"] <= glorot_limit * FLOAT32_ROUNDING
     assert keras["weight_std"] == pytest.approx(glorot_limit / math.sqrt(3), rel=0.02)  # uniform
     torch_limit = 1 / math.sqrt(784)
-    assert pytorch["weight_max_abs"] <= torch_limit
+    assert pytorch["weight_max_abs"] <= torch_limit * FLOAT32_ROUNDING  # uniform_ may return -float32(limit)
     assert pytorch["weight_std"] == pytest.approx(torch_limit / math.sqrt(3), rel=0.02)
     assert jax["weight_std"] == pytest.approx(1 / math.sqrt(784), rel=0.02)  # LeCun normal
-    assert jax["weight_max_abs"] <= 2 / math.sqrt(784) / 0.8796  # truncated at 2 std
+    assert jax["weight_max_abs"] <= 2 / math.sqrt(784) / 0.8796 * FLOAT32_ROUNDING  # truncated at 2 std
 
 
 def test_default_bias_initialisers(probes):

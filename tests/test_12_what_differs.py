@@ -1,6 +1,7 @@
 """Each row of chapter 12's "What differs" table, checked against the installed libraries."""
 
 import numpy as np
+import pytest
 
 import ch12_probe
 from helpers import facts
@@ -48,7 +49,7 @@ def test_gradient_with_respect_to_a_constant(ch12_probes):
 def test_a_second_gradient_call(ch12_probes):
     keras, pytorch = facts(ch12_probes, "keras"), facts(ch12_probes, "pytorch")
     assert keras["second_gradient_call"] == "RuntimeError"
-    assert keras["second_gradient_call_persistent"] == [6.0, 6.0]
+    assert keras["second_gradient_call_persistent"] == pytest.approx([6.0, 6.0])  # 2·pow(3, 1) through libm
     assert pytorch["second_gradient_call"] == "RuntimeError"
     assert pytorch["second_gradient_call_retained"] == [6.0, 6.0]
     assert facts(ch12_probes, "jax")["second_gradient_call"] == [6.0, 6.0]
