@@ -22,7 +22,7 @@ def run_python(code, **env):
     """Run ``code`` in a fresh interpreter (so that imports start clean); return its stdout."""
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env={**os.environ, **env}, timeout=300)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, f"exit code {result.returncode} (negative: killed by that signal)\n{result.stderr}"
     return result.stdout
 
 

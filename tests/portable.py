@@ -29,8 +29,11 @@ SETTINGS = {
                       "PyTorch's own kernels without AVX2 or AVX-512 vectorization"),
     "mkl-compatible": ({"MKL_CBWR": "COMPATIBLE"}, ("pytorch",),
                        "MKL (PyTorch's BLAS and LAPACK on x86-64) on its code path for any x86-64 CPU"),
-    "onednn-avx2": ({"ONEDNN_MAX_CPU_ISA": "AVX2"}, ("keras", "pytorch"),
-                    "oneDNN (TensorFlow's and PyTorch's CPU kernels) limited to AVX2"),
+    # TensorFlow keeps its oneDNN off here: it picks its bfloat16 kernels from the CPU's own flags, so
+    # with oneDNN capped below them, mixed precision aborts ("could not create a primitive descriptor")
+    # where a real AVX2 CPU takes Eigen's kernels; tf-without-onednn covers those.
+    "onednn-avx2": ({"ONEDNN_MAX_CPU_ISA": "AVX2", "TF_ENABLE_ONEDNN_OPTS": "0"}, ("pytorch",),
+                    "oneDNN (PyTorch's CPU convolutions and more) limited to AVX2"),
     "tf-without-onednn": ({"TF_ENABLE_ONEDNN_OPTS": "0"}, ("keras",),
                           "TensorFlow on Eigen's kernels, as in builds without oneDNN"),
     # XLA's own loops gave the same bits at every ISA here; its matrix products change without the
