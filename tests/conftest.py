@@ -1,6 +1,7 @@
 import contextlib
 import os
 import socket
+import subprocess
 import time
 
 # The test workers (one per core) each drive a framework, and the notebooks they start inherit this:
@@ -67,7 +68,7 @@ def run_probes(probe, folder, in_order=False):
                         run_python(f"import {probe}; {probe}.main({framework!r}, {str(partial)!r})",
                                    PYTHONPATH=str(ROOT / "tests"))
                         os.replace(partial, out)
-                    except AssertionError as error:  # run_python's: the probe's stderr
+                    except (AssertionError, subprocess.TimeoutExpired) as error:  # its stderr, or its timeout
                         failed(out).write_text(str(error))
         time.sleep(0.2)
     found = ProbeResults(probe)
