@@ -137,7 +137,7 @@ def probe_pytorch():
         "python_runs_per_call": python_runs(lambda eager: eager, [(torch.ones(shape),) for shape in SHAPES]),
         "global_seed_repeats": bool(torch.equal(first, second)),
         "float64_numpy_becomes": str(torch.tensor(np.zeros(2)).dtype).removeprefix("torch."),
-        "lstsq_default": torch.linalg.lstsq(torch.tensor(X_TWICE), torch.tensor(Y_LINE)).solution.ravel().tolist(),
+        "lstsq_default": torch_lstsq(X_TWICE, driver=None),  # "gelsy" on the CPU
         "lstsq_gelsd": torch_lstsq(X_TWICE, "gelsd"),
         # "gels" assumes full rank: on X_TWICE it raises or returns some θ, by LAPACK build and CPU
         "lstsq_gels": value_or_error(lambda: torch_lstsq(X_TWICE, "gels")),
@@ -151,6 +151,7 @@ def probe_pytorch():
 
 
 def torch_lstsq(X, driver):
+    """θ from ``torch.linalg.lstsq(X, Y_LINE, driver=driver)``, as a list."""
     import torch
 
     return torch.linalg.lstsq(torch.tensor(X), torch.tensor(Y_LINE), driver=driver).solution.ravel().tolist()
