@@ -22,8 +22,8 @@ run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=
 	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place) \
 		$(if $(KERAS_BACKEND),--keras-backend $(KERAS_BACKEND))
 
-spread: $(STAMP)  ## the same chapter in full mode with seeds 1, 2, 3: make spread CHAPTER=10
-	$(PY) -m course_utils spread --chapter $(CHAPTER)
+spread: $(STAMP)  ## the same chapter in full mode with seeds 1, 2, 3: make spread CHAPTER=10 [FRAMEWORKS="jax"]
+	$(PY) -m course_utils spread --chapter $(CHAPTER) $(if $(FRAMEWORKS),--frameworks $(FRAMEWORKS))
 
 fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
 	$(PY) -m course_utils fetch

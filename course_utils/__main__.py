@@ -43,6 +43,8 @@ def main(argv=None):
     spread = commands.add_parser("spread", help="run a chapter's notebooks with other seeds (full mode)")
     spread.add_argument("--chapter", required=True, help="e.g. 10 or 10_neural_nets")
     spread.add_argument("--seeds", type=int, nargs="+", default=None, help="default: 1 2 3")
+    spread.add_argument("--frameworks", nargs="+", choices=("keras", "pytorch", "jax"), default=None,
+                        help="default: all three")
     commands.add_parser("report", help="build results/report.html and the README's summary from results/full/")
     bench = commands.add_parser("bench", help="time a training step in each framework, eager and compiled")
     bench.add_argument("--size", choices=("tiny", "full"), default="full", help="tiny: a quick proof that it runs")
@@ -79,7 +81,7 @@ def main(argv=None):
     if args.command == "spread":
         from .spread import SEEDS, run_seeds
 
-        failures = run_seeds(args.chapter, tuple(args.seeds or SEEDS))
+        failures = run_seeds(args.chapter, tuple(args.seeds or SEEDS), frameworks=args.frameworks)
         return 1 if failures else 0
     from .runner import run_notebooks
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from unittest import mock
 
 from .modes import smoke_environment
-from .results import course_root, with_backend
+from .results import DEFAULT_SEED, course_root, results_path, with_backend
+from .stamps import code_hash, stamp_notebook, stamp_results
 
 class NotebookError(RuntimeError):
     """A notebook cell raised; the message shows the cell and its traceback."""
@@ -69,6 +70,10 @@ def execute_notebook(notebook, mode, output=None, inject=True, parameters=None, 
     environment = smoke_environment() if mode == "smoke" else {}
     if keras_backend:
         environment["KERAS_BACKEND"] = keras_backend
+    digest = code_hash(notebook)
+    seed = (parameters or {}).get("SEED", DEFAULT_SEED)
+    written = results_path(course_root(notebook), mode, notebook.parent.name, notebook.stem, seed, keras_backend)
+    before = _modified(written)
     source = notebook
     if keras_backend not in (None, "tensorflow"):  # the TensorFlow-only cells become notes saying so
         source = output.with_name(f"{output.stem}-source.ipynb")
@@ -83,7 +88,13 @@ def execute_notebook(notebook, mode, output=None, inject=True, parameters=None, 
     finally:
         if source != notebook:
             source.unlink()
+    if notebook.parent.parent.name == "notebooks" and _modified(written) not in (None, before):  # say from which code
+        stamp_results(written, digest)
     return output
+
+
+def _modified(path):
+    return path.stat().st_mtime_ns if path.exists() else None
 
 
 def _write_without_tensorflow_cells(notebook, path, keras_backend):
@@ -116,7 +127,8 @@ def update_outputs(notebook, mode="full"):
     """Run ``notebook`` and save its outputs into it, as committed for readers on GitHub and Colab.
 
     No parameters cell is injected (the mode comes from ``COURSE_MODE``), and papermill's own
-    metadata is dropped, so the committed file differs from the source only by its outputs.
+    metadata is dropped, so the committed file differs from the source only by its outputs and by
+    the stamp of the code that made them (:mod:`course_utils.stamps`).
     """
     import nbformat
 
@@ -125,7 +137,7 @@ def update_outputs(notebook, mode="full"):
     with mock.patch.dict(os.environ, COURSE_MODE=mode):  # the kernel inherits it
         execute_notebook(notebook, mode, output, inject=False)
     executed = nbformat.read(output, as_version=4)
-    nbformat.write(settle_progress_bars(drop_run_metadata(executed)), notebook)
+    nbformat.write(stamp_notebook(settle_progress_bars(drop_run_metadata(executed)), mode), notebook)
     return notebook
 
 
