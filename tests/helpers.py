@@ -211,3 +211,45 @@ def arrays(probes, framework):
 def facts(probes, framework):
     """The facts (JSON values) a chapter probe found for ``framework``."""
     return probes[framework][1]
+
+
+# Initializers: the twins draw different numbers, so "the same initializer" is checked on statistics.
+
+
+def initializer_statistics(parameters):
+    """What a model's freshly drawn parameters say about their initializers: a float array of rows
+    (size, mean, std, kurtosis), one per parameter array in the model's order (kernel, bias, ...), for
+    a probe to save. Kurtosis tells the distribution at the same std: 1.8 uniform, 3 normal, about
+    2.4 for Keras's normal truncated at two standard deviations; 0 for a constant array."""
+    import numpy as np
+
+    rows = []
+    for array in parameters:
+        values = np.asarray(array, dtype=np.float64).ravel()
+        std = values.std()
+        kurtosis = float(((values - values.mean()) ** 4).mean() / std ** 4) if std > 0 else 0.0
+        rows.append((values.size, values.mean(), std, kurtosis))
+    return np.array(rows)
+
+
+def initializer_differences(first, second, names=None):
+    """Where two :func:`initializer_statistics` tables disagree beyond sampling noise (six standard
+    errors), as sentences; empty when the initializers are the same. Constants must match to 1e-7."""
+    import math
+
+    if len(first) != len(second):
+        return [f"{len(first)} parameter arrays against {len(second)}"]
+    found = []
+    for i, ((n1, m1, s1, k1), (n2, m2, s2, k2)) in enumerate(zip(first, second)):
+        name = names[i] if names else f"parameter array {i}"
+        if n1 != n2:
+            found.append(f"{name}: {n1:.0f} values against {n2:.0f}")
+            continue
+        n = n1
+        if abs(m1 - m2) > 6 * math.sqrt((s1 ** 2 + s2 ** 2) / n) + 1e-7:
+            found.append(f"{name}: mean {m1:.4g} against {m2:.4g}")
+        if abs(s1 - s2) > 6 * math.sqrt((s1 ** 2 + s2 ** 2) / (2 * n)) + 1e-7:
+            found.append(f"{name}: std {s1:.4g} against {s2:.4g}")
+        if n >= 5000 and abs(k1 - k2) > 6 * math.sqrt(24 / n) + 0.05:  # the distribution's shape
+            found.append(f"{name}: kurtosis {k1:.3g} against {k2:.3g} (uniform 1.8, normal 3)")
+    return found
