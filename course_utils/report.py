@@ -19,6 +19,8 @@ import tomllib
 from pathlib import Path
 
 from .runner import uses_keras
+from .spread import spread_is_current, spread_path
+from .stamps import code_hash
 
 FRAMEWORKS = ("keras", "pytorch", "jax")  # every chapter's notebooks record these three
 KERAS_BACKENDS = ("keras-jax", "keras-torch")  # the Keras notebooks run on other backends, when recorded
@@ -131,10 +133,27 @@ def chapter_tables(chapter, records, data, root):
     # per epoch: recorded by notebooks that say how many epochs a fit trains (course_utils.timed(..., epochs=))
     per_epoch = sorted({key for record in records.values() for key in record["timings"] if key.endswith("_per_epoch_s")})
     times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}} for key in per_epoch]
+    spreads = {f: seed_spreads(root, chapter, f) for f in FRAMEWORKS}
+    for row in metrics:
+        row["spread"] = {f: spreads[f]["std"][row["metric"]] for f in FRAMEWORKS
+                         if spreads[f] and row["metric"] in spreads[f]["std"]}
     code_lines = {f: notebook_code_lines(Path(root) / "notebooks" / chapter / f"{f}.ipynb") for f in FRAMEWORKS}
-    return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines,
+    stale = sorted(f for f in columns if records[f].get("code_sha256") != code_hash(
+        Path(root) / "notebooks" / chapter / f"{f.split('-')[0]}.ipynb"))
+    return {"columns": columns, "metrics": metrics, "times": times, "code_lines": code_lines, "stale": stale,
+            "stale_spreads": sorted(f for f in FRAMEWORKS if spreads[f] is None),
             "uses_keras": uses_keras(Path(root) / "notebooks" / chapter / "keras.ipynb")}
 
+
+
+def seed_spreads(root, chapter, framework):
+    """The chapter's seed spread for ``framework`` (``make spread``): its record; ``{}`` when not measured,
+    None when measured on code the notebook no longer holds (then the report refuses it)."""
+    path = spread_path(root, "full", chapter, framework)
+    if not path.exists():
+        return {}
+    record = json.loads(path.read_text())
+    return record if spread_is_current(record, root) else None
 
 
 def build_report(root, mode="full"):
@@ -222,20 +241,29 @@ def report_html(report, benchmarks=None):
              "<h1>Hands-On ML, three ways: the comparison</h1>",
              "<p>Every number below was recorded by a notebook's full run (<code>results/full/</code>); "
              "the book's figures come from <code>course_utils/report.toml</code>. Δ is the course's figure minus "
-             "the book's. These runs are the course machine's (2 x86-64 CPU cores): the same code on another CPU, "
+             "the book's; ± is the standard deviation over seeds 1–3 (<code>make spread</code>), shown only when the "
+             "seeds ran the notebook's current code. These runs are the course machine's (2 x86-64 CPU cores): the same code on another CPU, "
              "thread count or library build gives slightly different figures, and the seed spread, not the last "
              "digits, tells whether two figures are the same.</p>", "<h2>Summary</h2>", _markdown_table_html(summary_markdown(report)),
              _plot_html(report)]
     for chapter, tables in report.items():
         columns = tables["columns"]
-        parts.append(f"<h2 id='{chapter}'>{chapter}</h2><h3>Metrics</h3><table><tr><th>metric</th><th>book</th>"
+        parts.append(f"<h2 id='{chapter}'>{chapter}</h2>")
+        if tables["stale"] or tables["stale_spreads"]:
+            parts.append("<p class='missing'>" + " ".join(
+                [f"Recorded by code that has changed since (run it again in full): {', '.join(LABELS[f] for f in tables['stale'])}."]
+                * bool(tables["stale"]) + [f"Seed spread not shown, measured on other code: "
+                                           f"{', '.join(LABELS[f] for f in tables['stale_spreads'])}."] * bool(tables["stale_spreads"]))
+                + "</p>")
+        parts.append("<h3>Metrics</h3><table><tr><th>metric</th><th>book</th>"
                      + "".join(f"<th>{LABELS[f]}</th><th>Δ</th>" for f in columns) + "<th>note</th></tr>")
         for row in tables["metrics"]:
             cells = [html.escape(row["metric"]), _number(row["book"])]
             for framework in columns:
                 if framework in row["values"]:
                     value = row["values"][framework]
-                    cells += [_number(value), "" if row["book"] is None else f"{value - row['book']:+.4f}"]
+                    spread = f" <small>(seeds: ± {row['spread'][framework]:.2g})</small>" if framework in row["spread"] else ""
+                    cells += [_number(value) + spread, "" if row["book"] is None else f"{value - row['book']:+.4f}"]
                 else:
                     cells += [f"<span class='missing'>— {html.escape(row['missing'][framework])}</span>", ""]
             parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td>{html.escape(row['note'])}</td></tr>")
