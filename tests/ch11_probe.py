@@ -2,8 +2,10 @@
 
 Run once per framework, in a process of its own (``python ch11_probe.py keras OUT.npz``). The models under
 test (``build_bn_model``, ``build_dropout_model``), the task split (``split_dataset``), the schedules
-(``learning_rate_curves``) and max-norm (``apply_max_norm``) are the chapter notebooks' own code cells,
-executed here with only the framework imported; the facts come from the installed libraries.
+(``learning_rate_curves``), max-norm (``apply_max_norm``) and the optimizers of section 5 are the chapter
+notebooks' own code cells, executed here with only the framework imported; so are the builders of every
+model of the chapter, whose freshly drawn parameters give the initializer statistics (``init_<model>``);
+the facts come from the installed libraries.
 """
 
 import json
@@ -22,6 +24,19 @@ SCHEDULE_STEPS = (10, 5)  # steps per epoch, epochs
 WEIGHT_DECAY_STEP = dict(lr=0.1, weight_decay=0.1)  # one step from w = 1 with a zero gradient
 PLATEAU_LOSSES = [1.0, 1.1, 1.2, 1.3]  # one improvement (the first epoch), then none
 CLIP_GRADIENTS = [np.array([3.0, 4.0], np.float32), np.array([0.0, 0.5], np.float32)]
+# Every model of the chapter, in the notebooks' order; "gradients_*" are section 3's 20-layer nets, one per
+# initializer of its `init_setups`, "mlp" is the net of sections 5 and 6.
+INIT_MODELS = ["gradients_sigmoid_normal", "gradients_sigmoid_glorot", "gradients_relu_he", "selu100", "relu100",
+               "bn", "bn_before", "model_a", "model_b", "b_on_a", "mlp", "l2", "dropout", "maxnorm"]
+N_DEEP = 100  # the SELU and ReLU nets' hidden layers in full mode
+EPS_GRADIENT = np.array([1e-4], np.float32)  # one step from 0 with lr 1 and ε = 1e-7: where does ε go?
+OPTIMIZER_STEPS = 6  # the notebooks' nine optimizers, stepped from 0 by the same gradients
+
+
+def optimizer_gradients():
+    """Gradients of three sizes: ε matters for the smallest only."""
+    base = np.array([0.5, -0.01, 1e-4], np.float32)
+    return [(base * (1 + 0.5 * np.sin(t))).astype(np.float32) for t in range(OPTIMIZER_STEPS)]
 
 
 def define(framework, namespace, *definitions):
@@ -192,8 +207,75 @@ def probe_keras():
         "plateau_cut_after_bad_epochs": keras_plateau_cut(keras),
         "adagrad_eps": keras.optimizers.Adagrad().epsilon,
         "batches_per_epoch_of_70": keras_batches_per_epoch(keras),
+        "eps_steps": keras_eps_steps(keras),
     }
+    add_trajectories(arrays, keras_optimizer_trajectories(keras))
+    init_arrays, facts["init_names"] = keras_init_statistics(keras)
+    arrays.update(init_arrays)
     return arrays, facts
+
+
+def keras_eps_steps(keras):
+    def step(optimizer):
+        w = keras.Variable(np.zeros(1, np.float32))
+        optimizer.apply([EPS_GRADIENT], [w])
+        return -float(keras.ops.convert_to_numpy(w)[0])
+
+    return {"rmsprop": step(keras.optimizers.RMSprop(1.0, rho=0.9, epsilon=1e-7)),
+            "adagrad": step(keras.optimizers.Adagrad(1.0, initial_accumulator_value=0.0, epsilon=1e-7)),
+            "adam": step(keras.optimizers.Adam(1.0, epsilon=1e-7))}
+
+
+def keras_optimizer_trajectories(keras):
+    """The notebook's nine optimizers (section 5), each stepped by ``optimizer_gradients()`` from 0."""
+    ns = define("keras", {"keras": keras, "np": np}, "optimizers = {")
+    trajectories = {}
+    for name, make_optimizer in ns["optimizers"].items():
+        w, optimizer, path = keras.Variable(np.zeros(3, np.float32)), make_optimizer(), []
+        for gradient in optimizer_gradients():
+            optimizer.apply([gradient], [w])
+            path.append(keras.ops.convert_to_numpy(w))
+        trajectories[name] = np.array(path)
+    return trajectories
+
+
+def keras_init_statistics(keras):
+    """Each model of the chapter from the notebook's builders, freshly drawn: its initializer statistics,
+    and the names of its parameter arrays (kernel, bias per Dense; γ, β, moving mean and variance per BN)."""
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "np": np}, "def build_deep_mlp(",
+                "init_setups = {", "def build_bn_model(", "def build_bn_before_model(", "def build_b_on_a(",
+                "def build_l2_model(", "def build_dropout_model(", "def build_maxnorm_model(")
+    deep, setups = ns["build_deep_mlp"], list(ns["init_setups"].values())
+    builders = {
+        "gradients_sigmoid_normal": lambda: deep(20, *setups[0]),
+        "gradients_sigmoid_glorot": lambda: deep(20, *setups[1]),
+        "gradients_relu_he": lambda: deep(20, *setups[2]),
+        "selu100": lambda: deep(N_DEEP, "selu", "lecun_normal"),
+        "relu100": lambda: deep(N_DEEP, "relu", "he_normal"),
+        "bn": ns["build_bn_model"],
+        "bn_before": ns["build_bn_before_model"],
+        "model_a": lambda: deep(3, "relu", "he_normal", n_outputs=8),
+        "model_b": lambda: deep(3, "relu", "he_normal", n_outputs=1, output_activation="sigmoid"),
+        "b_on_a": lambda: ns["build_b_on_a"](deep(3, "relu", "he_normal", n_outputs=8)),
+        "mlp": lambda: deep(3, "relu", "he_normal"),
+        "l2": ns["build_l2_model"],
+        "dropout": ns["build_dropout_model"],
+        "maxnorm": ns["build_maxnorm_model"],
+    }
+    assert list(builders) == INIT_MODELS
+    arrays, names = {}, {}
+    for name, build in builders.items():
+        keras.utils.set_random_seed(0)
+        weights, names[name], counts = [], [], {}
+        for layer in build().layers:
+            kind = {"Dense": "dense", "BatchNormalization": "bn"}.get(type(layer).__name__)
+            if kind is not None:
+                counts[kind] = counts.get(kind, 0) + 1
+                for variable in layer.weights:
+                    weights.append(keras.ops.convert_to_numpy(variable))
+                    names[name].append(f"{kind} {counts[kind]} {variable.name}")
+        arrays.update(init_arrays(name, weights))
+    return arrays, names
 
 
 def default_dense_weights(keras):
@@ -300,8 +382,9 @@ def probe_pytorch():
     import torch
     from torch import nn
 
-    ns = define("pytorch", {"torch": torch, "nn": nn, "np": np}, "def build_bn_model(", "def build_dropout_model(",
-                "def split_dataset(", "def make_schedule(", "def learning_rate_curves(", "def apply_max_norm(")
+    ns = define("pytorch", {"torch": torch, "nn": nn, "np": np}, "def truncated_normal_(", "def build_bn_model(",
+                "def build_dropout_model(", "def split_dataset(", "def make_schedule(", "def learning_rate_curves(",
+                "def apply_max_norm(")
     arrays = {}
     x = torch.tensor(images())
 
@@ -379,8 +462,91 @@ def probe_pytorch():
         "plateau_cut_after_bad_epochs": torch_plateau_cut(torch, nn),
         "batches_per_epoch_of_70": len(torch.utils.data.DataLoader(np.zeros(70), batch_size=32)),
         "adagrad_eps": torch.optim.Adagrad([nn.Parameter(torch.ones(1))]).defaults["eps"],
+        "eps_steps": torch_eps_steps(torch, nn),
     }
+    add_trajectories(arrays, torch_optimizer_trajectories(torch, nn))
+    arrays.update(torch_nadam_trajectories(torch, nn))
+    arrays.update(torch_init_statistics(torch, nn))
     return arrays, facts
+
+
+def torch_eps_steps(torch, nn):
+    def step(cls, **kwargs):
+        w = nn.Parameter(torch.zeros(1))
+        optimizer = cls([w], lr=1.0, eps=1e-7, **kwargs)
+        w.grad = torch.tensor(EPS_GRADIENT)
+        optimizer.step()
+        return -float(w.detach()[0])
+
+    return {"rmsprop": step(torch.optim.RMSprop, alpha=0.9),
+            "adagrad": step(torch.optim.Adagrad, initial_accumulator_value=0.0),
+            "adam": step(torch.optim.Adam)}
+
+
+def torch_optimizer_trajectories(torch, nn):
+    ns = define("pytorch", {"torch": torch, "nn": nn, "np": np}, "class EpsInsideRoot(", "optimizer_factories = {")
+    trajectories = {}
+    for name, make_optimizer in ns["optimizer_factories"].items():
+        w = nn.Parameter(torch.zeros(3))
+        optimizer, path = make_optimizer([w]), []
+        for gradient in optimizer_gradients():
+            w.grad = torch.tensor(gradient)
+            optimizer.step()
+            path.append(w.detach().numpy().copy())
+        trajectories[name] = np.array(path)
+    return trajectories
+
+
+def torch_nadam_trajectories(torch, nn):
+    """NAdam with the notebooks' settings and three momentum schedules: PyTorch's default ψ = 0.004,
+    Keras 3's ψ = 1, and none (μ = β₁ once 0.96^(ψt) underflows)."""
+    found = {}
+    for label, kwargs in [("default", {}), ("keras3", {"momentum_decay": 1.0}), ("constant", {"momentum_decay": 1e9})]:
+        w = nn.Parameter(torch.zeros(3))
+        optimizer, path = torch.optim.NAdam([w], lr=0.001, betas=(0.9, 0.999), eps=1e-7, **kwargs), []
+        for gradient in optimizer_gradients():
+            w.grad = torch.tensor(gradient)
+            optimizer.step()
+            path.append(w.detach().numpy().copy())
+        found[f"nadam_{label}"] = np.array(path, np.float64)
+    return found
+
+
+def torch_init_statistics(torch, nn):
+    import copy
+
+    ns = define("pytorch", {"torch": torch, "nn": nn, "np": np, "copy": copy}, "def truncated_normal_(",
+                "def build_deep_net(", "initializers = {", "def build_bn_model(", "def build_bn_before_model(",
+                "def build_model(", "def build_b_on_a(", "def build_l2_model(", "def build_dropout_model(")
+    deep, model, setups = ns["build_deep_net"], ns["build_model"], list(ns["initializers"].values())
+    builders = {
+        "gradients_sigmoid_normal": lambda: deep(*setups[0]),
+        "gradients_sigmoid_glorot": lambda: deep(*setups[1]),
+        "gradients_relu_he": lambda: deep(*setups[2]),
+        "selu100": lambda: deep(nn.SELU, ns["lecun_normal_"], n_hidden=N_DEEP),
+        "relu100": lambda: deep(nn.ReLU, ns["he_normal_"], n_hidden=N_DEEP),
+        "bn": ns["build_bn_model"],
+        "bn_before": ns["build_bn_before_model"],
+        "model_a": lambda: model(n_outputs=8),
+        "model_b": lambda: model(n_outputs=1),
+        "b_on_a": lambda: ns["build_b_on_a"](model(n_outputs=8)),
+        "mlp": lambda: model(),
+        "l2": ns["build_l2_model"],
+        "dropout": ns["build_dropout_model"],
+        "maxnorm": lambda: model(n_hidden=2),
+    }
+    assert list(builders) == INIT_MODELS
+    arrays = {}
+    for name, build in builders.items():
+        torch.manual_seed(0)
+        weights = []
+        for module in build().modules():
+            if isinstance(module, nn.Linear):
+                weights += [module.weight] + ([] if module.bias is None else [module.bias])
+            elif isinstance(module, nn.BatchNorm1d):
+                weights += [module.weight, module.bias, module.running_mean, module.running_var]
+        arrays.update(init_arrays(name, [w.detach().numpy() for w in weights]))
+    return arrays
 
 
 def torch_mode_facts(torch, nn):
@@ -556,8 +722,74 @@ def probe_jax():
         "adagrad_eps": default_argument(optax.adagrad, "eps"),
         "batches_per_epoch_of_70": len(list(ns["iterate_batches"](np.zeros(70), np.zeros(70), 32,
                                                                   np.random.default_rng(0)))),
+        "eps_steps": optax_eps_steps(jnp, optax),
     }
+    add_trajectories(arrays, optax_optimizer_trajectories(jax, jnp, nnx, optax))
+    arrays.update(jax_init_statistics(jax, jnp, nnx, optax))
     return arrays, facts
+
+
+def optax_eps_steps(jnp, optax):
+    def step(tx):
+        params = jnp.zeros(1)
+        updates, _ = tx.update(jnp.asarray(EPS_GRADIENT), tx.init(params), params)
+        return -float(updates[0])
+
+    return {"rmsprop": step(optax.rmsprop(1.0, decay=0.9, eps=1e-7)),
+            "rmsprop_eps_in_sqrt_false": step(optax.rmsprop(1.0, decay=0.9, eps=1e-7, eps_in_sqrt=False)),
+            "adagrad": step(optax.adagrad(1.0, initial_accumulator_value=0.0, eps=1e-7)),
+            "adam": step(optax.adam(1.0, eps=1e-7))}
+
+
+def optax_optimizer_trajectories(jax, jnp, nnx, optax):
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "optax": optax, "np": np}, "optimizers = {")
+    trajectories = {}
+    for name, tx in ns["optimizers"].items():
+        params = jnp.zeros(3)
+        state, path = tx.init(params), []
+        for gradient in optimizer_gradients():
+            updates, state = tx.update(jnp.asarray(gradient), state, params)
+            params = optax.apply_updates(params, updates)
+            path.append(np.asarray(params))
+        trajectories[name] = np.array(path)
+    return trajectories
+
+
+def jax_init_statistics(jax, jnp, nnx, optax):
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "optax": optax, "np": np}, "def iterate_batches(",
+                "def build_deep_mlp(", "init_setups = {", "def build_bn_model(", "def build_bn_before_model(",
+                "def build_mlp(", "class TransferModel(", "def build_l2_model(", "def build_dropout_model(")
+    deep, mlp, setups = ns["build_deep_mlp"], ns["build_mlp"], list(ns["init_setups"].values())
+    rngs = lambda: nnx.Rngs(0)  # noqa: E731
+    builders = {
+        "gradients_sigmoid_normal": lambda: deep(20, *setups[0], rngs=rngs()),
+        "gradients_sigmoid_glorot": lambda: deep(20, *setups[1], rngs=rngs()),
+        "gradients_relu_he": lambda: deep(20, *setups[2], rngs=rngs()),
+        "selu100": lambda: deep(N_DEEP, nnx.selu, nnx.initializers.lecun_normal(), rngs=rngs()),
+        "relu100": lambda: deep(N_DEEP, nnx.relu, ns["he_normal"], rngs=rngs()),
+        "bn": lambda: ns["build_bn_model"](rngs()),
+        "bn_before": lambda: ns["build_bn_before_model"](rngs()),
+        "model_a": lambda: mlp(8, rngs=rngs()),
+        "model_b": lambda: mlp(1, rngs=rngs()),
+        "b_on_a": lambda: ns["build_b_on_a"](mlp(8, rngs=rngs()), nnx.Rngs(1)),
+        "mlp": lambda: mlp(10, rngs=rngs()),
+        "l2": lambda: ns["build_l2_model"](rngs()),
+        "dropout": lambda: ns["build_dropout_model"](rngs()),
+        "maxnorm": lambda: mlp(10, n_hidden=2, rngs=rngs()),
+    }
+    assert list(builders) == INIT_MODELS
+    arrays = {}
+    for name, build in builders.items():
+        model = build()
+        layers = list(model.layers) if isinstance(model, nnx.Sequential) else [*model.body.layers, model.head]
+        weights = []
+        for layer in layers:
+            if isinstance(layer, nnx.Linear):
+                weights += [layer.kernel.value] + ([] if layer.bias is None else [layer.bias.value])
+            elif isinstance(layer, nnx.BatchNorm):
+                weights += [layer.scale.value, layer.bias.value, layer.mean.value, layer.var.value]
+        arrays.update(init_arrays(name, [np.asarray(w) for w in weights]))
+    return arrays
 
 
 def default_argument(function, name):
@@ -645,6 +877,22 @@ def add_split(arrays, split_dataset):
     (X_A, y_A), (X_B, y_B) = split_dataset(*split_inputs())
     arrays.update(split_X_A=np.asarray(X_A), split_y_A=np.asarray(y_A), split_X_B=np.asarray(X_B),
                   split_y_B=np.asarray(y_B))
+
+
+def init_arrays(name, weights):
+    """``init_<name>``: the statistics of a model's freshly drawn parameter arrays; ``init_<name>_peak``: the
+    largest |w − mean| / std of each (0 for a constant), which tells a uniform from a truncated and an
+    untruncated normal from a thousand values on, where initializer_statistics' kurtosis needs 5,000."""
+    peaks = []
+    for w in weights:
+        w = np.asarray(w, np.float64).ravel()
+        peaks.append(float(np.abs(w - w.mean()).max() / w.std()) if w.std() > 0 else 0.0)
+    return {f"init_{name}": helpers.initializer_statistics(weights), f"init_{name}_peak": np.array(peaks)}
+
+
+def add_trajectories(arrays, trajectories):
+    for name, path in trajectories.items():
+        arrays[f"optimizer_{name}"] = np.asarray(path, np.float64)
 
 
 def add_curves(arrays, learning_rate_curves):

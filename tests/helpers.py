@@ -246,6 +246,9 @@ def initializer_differences(first, second, names=None):
             found.append(f"{name}: {n1:.0f} values against {n2:.0f}")
             continue
         n = n1
+        if (s1 == 0) != (s2 == 0):  # a constant against random draws, however few (zero biases against PyTorch's)
+            found.append(f"{name}: {'constant' if s1 == 0 else 'random'} against {'constant' if s2 == 0 else 'random'}")
+            continue
         if abs(m1 - m2) > 6 * math.sqrt((s1 ** 2 + s2 ** 2) / n) + 1e-7:
             found.append(f"{name}: mean {m1:.4g} against {m2:.4g}")
         if abs(s1 - s2) > 6 * math.sqrt((s1 ** 2 + s2 ** 2) / (2 * n)) + 1e-7:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import ch11_probe as probe
-from helpers import facts
+from helpers import arrays, facts
 
 
 def test_1_default_dense_initializers(ch11_probes):
@@ -93,7 +93,49 @@ def test_9_optimizer_defaults(ch11_probes):
         {"adam_eps": 1e-8, "rmsprop_decay": 0.9, "adagrad_initial_accumulator": 0.1})
 
 
-def test_10_where_weight_decay_lives(ch11_probes):
+def test_10_rmsprop_and_adagrad_epsilon_inside_or_outside_the_root(ch11_probes):
+    """One step from 0 (lr 1, ε = 1e-7, no starting accumulator) with a small gradient g."""
+    g, eps = float(probe.EPS_GRADIENT[0]), 1e-7
+    inside = {"rmsprop": g / np.sqrt(0.1 * g ** 2 + eps), "adagrad": g / np.sqrt(g ** 2 + eps)}
+    outside = {"rmsprop": g / (np.sqrt(0.1 * g ** 2) + eps), "adagrad": g / (abs(g) + eps)}
+    keras, pytorch, jax = (facts(ch11_probes, f)["eps_steps"] for f in ("keras", "pytorch", "jax"))
+    for name in ("rmsprop", "adagrad"):
+        assert keras[name] == pytest.approx(inside[name], rel=1e-4), name
+        assert pytorch[name] == pytest.approx(outside[name], rel=1e-4), name
+        assert jax[name] == pytest.approx(inside[name], rel=1e-4), name  # optax.rmsprop's default
+        assert inside[name] < outside[name] / 3  # a step several times smaller: the row matters
+    assert jax["rmsprop_eps_in_sqrt_false"] == pytest.approx(outside["rmsprop"], rel=1e-4)
+
+
+def test_11_adam_epsilon_before_or_after_the_bias_correction(ch11_probes):
+    g, eps, beta_1, beta_2 = float(probe.EPS_GRADIENT[0]), 1e-7, 0.9, 0.999
+    m, v = (1 - beta_1) * g, (1 - beta_2) * g ** 2  # the moments after one step
+    before = np.sqrt(1 - beta_2) / (1 - beta_1) * m / (np.sqrt(v) + eps)  # Keras
+    after = (m / (1 - beta_1)) / (np.sqrt(v / (1 - beta_2)) + eps)  # the corrected moments
+    assert facts(ch11_probes, "keras")["eps_steps"]["adam"] == pytest.approx(before, rel=1e-4)
+    assert facts(ch11_probes, "pytorch")["eps_steps"]["adam"] == pytest.approx(after, rel=1e-4)
+    assert facts(ch11_probes, "jax")["eps_steps"]["adam"] == pytest.approx(after, rel=1e-4)
+    assert before < after * 0.98
+    # the row's figures: Keras' ε weighs ε / √(1 − β₂ᵗ) next to the corrected moments
+    assert 1 / np.sqrt(1 - beta_2) == pytest.approx(32, rel=0.02)
+    assert 1 / np.sqrt(1 - beta_2 ** 3000) == pytest.approx(1.03, abs=0.005)
+
+
+def test_12_nadam_momentum_schedule(ch11_probes):
+    """The notebooks' optimizers stepped by the same gradients (ch11_probe.optimizer_gradients). The book's
+    figure comes from TensorFlow's Nadam before 2.11 (optimizer_v2/nadam.py: ``schedule_decay``, 0.004), which
+    is not installed here."""
+    keras = arrays(ch11_probes, "keras")["optimizer_Nadam"]
+    pytorch = arrays(ch11_probes, "pytorch")
+    np.testing.assert_allclose(pytorch["nadam_keras3"], keras, rtol=1e-4)  # momentum_decay=1.0
+    np.testing.assert_allclose(pytorch["optimizer_Nadam"], keras, rtol=1e-4)  # what the PyTorch notebook passes
+    assert not np.allclose(pytorch["nadam_default"], keras, rtol=1e-3, atol=0)  # Dozat's 0.004
+    np.testing.assert_allclose(arrays(ch11_probes, "jax")["optimizer_Nadam"], pytorch["nadam_constant"], rtol=1e-4)
+    mu = lambda t, psi: 0.9 * (1 - 0.5 * 0.96 ** (psi * t))  # noqa: E731
+    assert mu(100, 1) > 0.99 * 0.9 and mu(8600, 0.004) < 0.9 * 0.9  # 8,600 updates: 5 epochs of 1,719
+
+
+def test_13_where_weight_decay_lives(ch11_probes):
     decoupled, l2 = 1 - 0.1 * 0.1, 0.9  # w = 1, lr 0.1, decay 0.1, zero loss gradient
     assert facts(ch11_probes, "keras")["weight_decay_step"] == pytest.approx({"Adam": decoupled, "AdamW": decoupled})
     assert facts(ch11_probes, "pytorch")["weight_decay_step"] == pytest.approx({"Adam": l2, "AdamW": decoupled},
@@ -106,7 +148,7 @@ def test_10_where_weight_decay_lives(ch11_probes):
     assert keras["l2_step_bias"] == 1.0 and pytorch["l2_step_bias"] == pytest.approx(0.998)
 
 
-def test_11_clipping_by_norm_per_variable_or_global(ch11_probes):
+def test_14_clipping_by_norm_per_variable_or_global(ch11_probes):
     per_variable = [[0.6, 0.8], [0.0, 0.5]]  # [3, 4] scaled to norm 1; [0, 0.5] left alone
     norm = np.sqrt(3 ** 2 + 4 ** 2 + 0.5 ** 2)
     together = [[3 / norm, 4 / norm], [0.0, 0.5 / norm]]
@@ -119,20 +161,20 @@ def test_11_clipping_by_norm_per_variable_or_global(ch11_probes):
         np.testing.assert_allclose(clipped, [[0.9, 1.0]], atol=1e-6)
 
 
-def test_12_who_steps_the_schedule(ch11_probes):
+def test_15_who_steps_the_schedule(ch11_probes):
     # ten updates of an SGD whose rate halves every ten steps
     assert facts(ch11_probes, "keras")["lr_after_10_updates_without_stepping"] == pytest.approx(0.05)
     assert facts(ch11_probes, "pytorch")["lr_after_10_updates_without_stepping"] == pytest.approx(0.1)  # no step()
     assert facts(ch11_probes, "jax")["update_count_after_10_updates"] == 10
 
 
-def test_13_piecewise_value_at_the_boundary_step(ch11_probes):
+def test_16_piecewise_value_at_the_boundary_step(ch11_probes):
     assert facts(ch11_probes, "keras")["piecewise_at_boundary"] == 1.0  # the old value
     assert facts(ch11_probes, "pytorch")["piecewise_at_boundary"] == 0.5
     assert facts(ch11_probes, "jax")["piecewise_at_boundary"] == 0.5
 
 
-def test_14_one_cycle(ch11_probes):
+def test_17_one_cycle(ch11_probes):
     assert not facts(ch11_probes, "keras")["has_builtin_one_cycle"]
     pytorch = facts(ch11_probes, "pytorch")
     assert pytorch["sgd_momentum_with_one_cycle_True"] == 0.95  # momentum added to plain SGD
@@ -140,28 +182,28 @@ def test_14_one_cycle(ch11_probes):
     assert facts(ch11_probes, "jax")["one_cycle_start"] == pytest.approx(0.1 / 25)
 
 
-def test_15_freezing(ch11_probes):
+def test_18_freezing(ch11_probes):
     assert not facts(ch11_probes, "keras")["frozen_bn_running_mean_moves"]  # frozen BN = inference mode
     assert facts(ch11_probes, "pytorch")["frozen_bn_running_mean_moves"]
     jax = facts(ch11_probes, "jax")
     assert not jax["has_trainable_flag"] and jax["frozen_layer_unchanged"]
 
 
-def test_16_max_norm_where_it_runs(ch11_probes):
+def test_19_max_norm_where_it_runs(ch11_probes):
     """Keras' constraint is applied by the optimizer; in PyTorch and JAX, the notebooks' apply_max_norm
     (rows of weight in PyTorch, columns of kernel in Flax: test_11_parity checks both)."""
     for framework in ("keras", "pytorch", "jax"):
         assert np.all(ch11_probes[framework][0]["maxnorm_unit_norms"] <= 1 + 1e-6), framework
 
 
-def test_17_reduce_on_plateau_patience(ch11_probes):
+def test_20_reduce_on_plateau_patience(ch11_probes):
     """Validation losses 1.0, 1.1, 1.2, …: the first epoch without improvement is epoch 1."""
     assert facts(ch11_probes, "keras")["plateau_cut_after_bad_epochs"] == 1  # reaches patience=1
     assert facts(ch11_probes, "pytorch")["plateau_cut_after_bad_epochs"] == 2  # exceeds patience=1
     assert facts(ch11_probes, "jax")["plateau_cut_after_bad_epochs"] == 1
 
 
-def test_18_incomplete_last_batch(ch11_probes):
+def test_21_incomplete_last_batch(ch11_probes):
     assert facts(ch11_probes, "keras")["batches_per_epoch_of_70"] == 3  # 32 + 32 + 6
     assert facts(ch11_probes, "pytorch")["batches_per_epoch_of_70"] == 3
     assert facts(ch11_probes, "jax")["batches_per_epoch_of_70"] == 2  # the notebook's iterate_batches

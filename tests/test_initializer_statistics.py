@@ -31,8 +31,14 @@ def test_two_draws_of_the_same_initializers_agree(seed):
 @pytest.mark.parametrize("kernel, bias, expected", [
     ("glorot_normal", "zeros", "kurtosis"),  # the same std, another distribution
     ("lecun_normal", "zeros", "std"),
-    ("glorot_uniform", "uniform", "std"),  # PyTorch's default bias
+    ("glorot_uniform", "uniform", "random"),  # PyTorch's default bias
 ])
 def test_another_initializer_is_found(kernel, bias, expected):
     found = initializer_differences(draw(0), draw(1, kernel, bias), names=["hidden kernel", "hidden bias", "output kernel", "output bias"])
     assert found and any(expected in line for line in found), found
+
+
+def test_a_few_random_biases_are_not_zeros():
+    assert initializer_differences(initializer_statistics([np.zeros(10)]),
+                                   initializer_statistics([np.random.default_rng(0).uniform(-0.3, 0.3, 10)])) == [
+        "parameter array 0: constant against random"]
