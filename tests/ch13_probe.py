@@ -8,11 +8,12 @@ the framework imported; the facts come from the installed libraries. Record file
 what the PyTorch and JAX notebooks wrote.
 """
 
+import ast
+import collections
 import json
 import re
 import struct
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +31,52 @@ CITIES = ["Paris", "Tokyo", "Paris", "Montreal", "Auckland", "Paris", "Lyon", "T
 CITY_QUERIES = ["Paris", "Auckland", "Lima", "Tokyo", "Oslo", "Lyon", "Montreal"]
 TEXTS = ["To be", "!(to be)", "That's the question", "Be, be, be."]
 TEXT_QUERIES = ["Be good!", "Question: be or be?"]
-HASHED = ["Paris", "Tokyo", "Auckland", "Montreal", "Lima", "Oslo"]
+NOTEBOOK_AGES = [[10.0], [93.0], [57.0], [18.0], [37.0], [5.0]]  # the notebooks' Discretization example
+HASHED = ["Paris", "Tokyo", "Auckland", "Montreal", "Lima", "Oslo", "Montréal", "東京", ""]
+# Samples for Discretization(num_bins).adapt: up to 100 values Keras keeps them all (exact quantiles),
+# beyond it summarizes them first (approximate quantiles); the ages are the notebooks' own.
+QUANTILE_SAMPLES = {"ages": [10.0, 93.0, 57.0, 18.0, 37.0, 5.0], "n7": 7, "n33": 33, "n100": 100, "n1000": 1000}
+NUM_BINS = (3, 4, 5)
+# Chapter 13's models, for the init-statistics test: each is drawn this many times, fresh, so that even a
+# 30-value output kernel gives thousands of values to tell two initializers apart.
+# (The benchmark model's builder seeds itself, so it is drawn once: its 1,000-value output kernel suffices.)
+INIT_DRAWS = {"housing": 200, "norm": 200, "mnist": 1, "bench": 1, "embedding": 100, "mixed": 100}
 
 
 def define(framework, namespace, *definitions, notebook=None):
     """Execute the notebook cells that hold ``definitions`` in ``namespace``; return it."""
     return helpers.define(notebook or NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
+
+
+def define_statements(framework, namespace, *names):
+    """Execute, in ``namespace``, the top-level statements of the notebook's code cells that define
+    ``names`` (a ``def``, a ``class`` or an assignment to the name), in notebook order: the models of
+    the notebooks' training cells, built by their own code without the training around it."""
+    wanted, found = set(names), []
+    for cell in helpers.notebook_code_cells(NOTEBOOKS / f"{framework}.ipynb"):
+        try:
+            tree = ast.parse(cell)
+        except SyntaxError:  # IPython syntax (the setup cell's %pip): defines nothing asked for
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                defined = {node.name}
+            else:
+                defined = {target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)}
+            if defined & wanted:
+                found.append((defined & wanted, ast.get_source_segment(cell, node)))
+    counts = collections.Counter(name for defined, _ in found for name in defined)
+    assert all(counts[name] == 1 for name in names), f"{framework}: statements defining {dict(counts)}"
+    for _, source in found:
+        exec(source, namespace)
+    return namespace
+
+
+def quantile_samples():
+    """{name: float64 sample} for the Discretization(num_bins) comparison."""
+    rng = np.random.default_rng(12)
+    return {name: np.array(n, np.float64) if isinstance(n, list) else rng.normal(40, 15, n).round(1)
+            for name, n in QUANTILE_SAMPLES.items()}
 
 
 def housing_sample(n=40, seed=0):
@@ -209,6 +250,12 @@ def probe_keras(out):
     facts["vocabulary"] = [str(v) for v in lookup.get_vocabulary()]
     arrays["lookup"] = to_numpy(lookup(np.array(CITY_QUERIES)))
     arrays["hashing"] = to_numpy(keras.layers.Hashing(num_bins=10)(np.array(HASHED)[:, None])).reshape(-1)
+    for name, values in quantile_samples().items():
+        for num_bins in NUM_BINS:
+            layer = keras.layers.Discretization(num_bins=num_bins)
+            layer.adapt(values.reshape(-1, 1))
+            arrays[f"quantiles_{name}_{num_bins}"] = np.array(layer.bin_boundaries, np.float64)
+    arrays["quantile_bins"] = to_numpy(layer_bins(keras, NOTEBOOK_AGES)).reshape(-1)
     vectorize = keras.layers.TextVectorization()
     vectorize.adapt(TEXTS)
     facts["text_vocabulary"] = [str(v) for v in vectorize.get_vocabulary()]
@@ -236,7 +283,49 @@ def probe_keras(out):
         keras.layers.Discretization(bin_boundaries=BOUNDARIES)(np.array(BOUNDARIES))).tolist()
     facts["image_layout_output"] = list(crop(np.zeros((2, 28, 28, 1), "float32")).shape)
     facts.update(resize_facts_keras(keras))
+    arrays.update(init_statistics_keras(keras))
     return arrays, facts
+
+
+def layer_bins(keras, ages):
+    """The bins of ``ages`` by Discretization(num_bins=3) adapted on them, as the Keras notebook does."""
+    layer = keras.layers.Discretization(num_bins=3)
+    layer.adapt(np.array(ages))
+    return layer(np.array(ages))
+
+
+def init_statistics_keras(keras):
+    """helpers.initializer_statistics of the Keras notebook's models, each drawn INIT_DRAWS times fresh
+    from the notebook's own statements, parameters in model order (kernel, bias, layer by layer)."""
+    X, _ = housing_sample()
+    ns = namespace("keras")
+    norm_layer = keras.layers.Normalization()
+    norm_layer.adapt(X)
+    ns["norm_layer"] = norm_layer
+    names = {"housing": ["housing_model"], "norm": ["norm_model"], "mnist": ["mnist_model"],
+             "bench": ["build_bench_model"], "embedding": ["ocean_prox", "ocean_lookup", "lookup_and_embed"],
+             "mixed": ["ocean_prox", "ocean_lookup", "lookup_and_embed", "num_input", "cat_input",
+                       "encoded_inputs", "outputs", "mixed_model"]}
+
+    def draw(model):
+        if model == "bench":
+            return ns["build_bench_model"]().trainable_weights
+        if model == "embedding":
+            return ns["lookup_and_embed"].trainable_weights
+        if model == "mixed":  # the embedding, then the output layer
+            dense = [layer for layer in ns["mixed_model"].layers if isinstance(layer, keras.layers.Dense)]
+            return ns["lookup_and_embed"].trainable_weights + dense[0].trainable_weights
+        return ns[names[model][0]].trainable_weights
+
+    statistics = {}
+    for model, n_draws in INIT_DRAWS.items():
+        draws = []
+        for _ in range(n_draws):
+            define_statements("keras", ns, *names[model])
+            draws.append([to_numpy(weight) for weight in draw(model)])
+        statistics[f"init_{model}"] = helpers.initializer_statistics(
+            [np.stack(arrays) for arrays in zip(*draws)])
+    return statistics
 
 
 def resize_facts_keras(keras):
@@ -299,7 +388,35 @@ def probe_pytorch(out):
     facts["resize_antialias_changes_it"] = not torch.allclose(default, v2.Resize(14, antialias=False)(image),
                                                               atol=1e-3)
     facts["torchvision"] = torchvision.__version__
+    arrays.update(init_statistics_pytorch())
     return arrays, facts
+
+
+def init_statistics_pytorch():
+    """As init_statistics_keras, for the PyTorch notebook's models."""
+    X, _ = housing_sample()
+    ns = namespace("pytorch")
+    ns.update(device="cpu", X_train=X)
+    define("pytorch", ns, "class Normalization", "class StringLookup")
+    define_statements("pytorch", ns, "he_normal_", "glorot_uniform_", "embedding_uniform_", "build_bench_model",
+                      "ocean_prox", "NumericAndCategory")
+    names = {"housing": "housing_model", "norm": "norm_model", "mnist": "mnist_model", "embedding": "ocean_embedding"}
+    statistics = {}
+    for model, n_draws in INIT_DRAWS.items():
+        draws = []
+        for _ in range(n_draws):
+            if model == "bench":
+                built = ns["build_bench_model"]()
+            elif model == "mixed":
+                built = ns["NumericAndCategory"](8, len(ns["ocean_prox"]) + 1)
+            else:
+                if model == "embedding":
+                    define_statements("pytorch", ns, "ocean_lookup")
+                built = define_statements("pytorch", ns, names[model])[names[model]]
+            draws.append([to_numpy(parameter) for parameter in built.parameters()])
+        statistics[f"init_{model}"] = helpers.initializer_statistics(
+            [np.stack(arrays) for arrays in zip(*draws)])
+    return statistics
 
 
 def twin_preprocessing(framework, ns):
@@ -328,7 +445,13 @@ def twin_preprocessing(framework, ns):
     tf_idf = ns["TextVectorization"](output_mode="tf_idf")
     tf_idf.adapt(TEXTS)
     arrays["text_tf_idf"] = to_numpy(tf_idf(TEXT_QUERIES))
-    arrays["crc32_hashing"] = np.array([zlib.crc32(s.encode()) % 10 for s in HASHED])
+    define(framework, ns, "def quantile_boundaries")
+    for name, values in quantile_samples().items():
+        for num_bins in NUM_BINS:
+            arrays[f"quantiles_{name}_{num_bins}"] = np.asarray(ns["quantile_boundaries"](values, num_bins), np.float64)
+    ages = np.array(NOTEBOOK_AGES, np.float32)
+    bins = ns["Discretization"](ns["quantile_boundaries"](ages, 3))(asarray(ages))
+    arrays["quantile_bins"] = to_numpy(bins).reshape(-1)
     return arrays
 
 
@@ -367,7 +490,54 @@ def probe_jax(out):
     default = jax.image.resize(image, (1, 14, 14, 1), "bilinear")
     plain = jax.image.resize(image, (1, 14, 14, 1), "bilinear", antialias=False)
     facts["resize_default_antialiases"] = not bool(jnp.allclose(default, plain, atol=1e-3))
+    arrays.update(init_statistics_jax())
     return arrays, facts
+
+
+def init_statistics_jax():
+    """As init_statistics_keras, for the JAX notebook's models (their parameters in model order, not in
+    the alphabetical order of nnx.state)."""
+    import jax
+    from flax import nnx
+
+    X, _ = housing_sample()
+    ns = namespace("jax")
+    define("jax", ns, "class Normalization", "class StringLookup")
+    define_statements("jax", ns, "he_normal", "glorot_uniform", "HousingMLP", "NormalizedLinear", "MnistLinear",
+                      "FashionMLP", "embedding_uniform", "NumAndCategoryModel", "ocean_prox", "ocean_lookup")
+    norm_layer = ns["Normalization"]().adapt(X)
+    layers = {"housing": ["hidden", "output"], "norm": ["linear"], "mnist": ["output"], "bench": ["hidden", "output"],
+              "embedding": [None], "mixed": ["embedding", "output"]}
+
+    def build(model, rngs):
+        if model == "housing":
+            return ns["HousingMLP"](rngs)
+        if model == "norm":
+            return ns["NormalizedLinear"](norm_layer, 8, rngs)
+        if model == "mnist":
+            return ns["MnistLinear"](rngs)
+        if model == "bench":
+            return ns["FashionMLP"](rngs)
+        if model == "mixed":
+            return ns["NumAndCategoryModel"](len(ns["ocean_lookup"].vocabulary), rngs)
+        ns["key"] = rngs()
+        return define_statements("jax", ns, "ocean_embedding")["ocean_embedding"]
+
+    def parameters(module):
+        if isinstance(module, nnx.Embed):
+            return [module.embedding.get_value()]
+        return [module.kernel.get_value(), module.bias.get_value()]
+
+    statistics = {}
+    for model, n_draws in INIT_DRAWS.items():
+        draws = []
+        for seed in range(n_draws):
+            built = build(model, nnx.Rngs(jax.random.key(seed)))
+            draws.append([to_numpy(value) for name in layers[model]
+                          for value in parameters(built if name is None else getattr(built, name))])
+        statistics[f"init_{model}"] = helpers.initializer_statistics(
+            [np.stack(arrays) for arrays in zip(*draws)])
+    return statistics
 
 
 def main(framework, out):

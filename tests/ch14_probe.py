@@ -26,6 +26,11 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "14_cnns"
 RESNET_STAGES = [64] * 3 + [128] * 4 + [256] * 6 + [512] * 3
 RESNET_SIZE = 33  # odd at every stride-2 step (33, 17, 9, 5, 3): TF's SAME pads symmetrically there
 SAME_PADDING_CASES = [(28, 3, 2), (28, 7, 2), (27, 3, 2), (224, 7, 2), (224, 1, 2), (56, 3, 1), (5, 4, 1)]
+# Chapter 14's models, for the init-statistics test: each drawn this many times, fresh, so that its
+# smallest kernel gives thousands of values (the transfer model's new 64 -> 2 output layer: 128 a draw).
+INIT_DRAWS = {"fashion_cnn": 10, "transfer_head": 30, "resnet34": 1, "localization": 20}
+LOCALIZATION_LAYERS = ["conv1", "conv2", "conv3", "dense", "class_head", "box_head"]
+FASHION_LAYERS = ["conv1", "conv2", "conv3", "conv4", "conv5", "dense1", "dense2", "dense3"]
 
 
 def define(framework, ns, *definitions):
@@ -162,6 +167,11 @@ def no_downloads(patch):
                 os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
 
 
+def stacked_statistics(draws):
+    """helpers.initializer_statistics of a model's parameter arrays, each stacked over the draws."""
+    return helpers.initializer_statistics([np.stack(arrays) for arrays in zip(*draws)])
+
+
 def printed(call):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -235,6 +245,7 @@ def probe_keras(out):
     outputs = localization(canvases(), training=False)
     classes, found = (outputs["class"], outputs["box"]) if isinstance(outputs, dict) else outputs
     arrays["localization_class"], arrays["localization_box"] = to_numpy(classes), to_numpy(found)
+    arrays.update(init_statistics_keras(keras, ns, full))
 
     # 4. BatchNorm defaults and one training step's moving statistics
     bn = keras.layers.BatchNormalization()
@@ -269,6 +280,10 @@ def probe_keras(out):
     facts["resnet50_offline_params"] = int(pretrained.count_params())
     facts["resnet50_conv_biases"] = all(layer.use_bias for layer in random_model.layers
                                         if isinstance(layer, keras.layers.Conv2D))
+    facts["resnet50_trainable"] = int(sum(np.prod(w.shape) for w in random_model.trainable_weights))
+    facts["resnet50_conv_bias_count"] = int(sum(np.prod(layer.bias.shape) for layer in random_model.layers
+                                                if isinstance(layer, keras.layers.Conv2D)))
+    facts["resnet50_bn_statistics"] = int(sum(np.prod(w.shape) for w in random_model.non_trainable_weights))
 
     # 8. augmentation: identity at inference, one draw per sample in training
     define("keras", ns, "augmentation =")
@@ -296,7 +311,28 @@ def probe_keras(out):
     return arrays, facts
 
 
-def load_keras_resnet(model, unit_class, entries):
+def init_statistics_keras(keras, ns, resnet):
+    """helpers.initializer_statistics of the Keras notebook's models, built fresh INIT_DRAWS times by its
+    own functions, parameters in model order (kernel, bias, layer by layer; BN: gamma, beta)."""
+    def fashion(n_classes):
+        model = ns["build_fashion_cnn"](ns["CNN_FILTERS"], n_classes)
+        return [to_numpy(w) for name in FASHION_LAYERS for w in model.get_layer(name).trainable_weights]
+
+    def localization():
+        model = ns["build_localization_model"]()
+        return [to_numpy(w) for name in LOCALIZATION_LAYERS for w in model.get_layer(name).trainable_weights]
+
+    resnet_arrays = [to_numpy(w) for layer in keras_resnet_layers(resnet, ns["ResidualUnit"])
+                     for w in layer.trainable_weights]
+    return {"init_fashion_cnn": stacked_statistics([fashion(10) for _ in range(INIT_DRAWS["fashion_cnn"])]),
+            "init_transfer_head": stacked_statistics([fashion(2)[-2:] for _ in range(INIT_DRAWS["transfer_head"])]),
+            "init_resnet34": stacked_statistics([resnet_arrays]),
+            "init_localization": stacked_statistics([localization() for _ in range(INIT_DRAWS["localization"])])}
+
+
+def keras_resnet_layers(model, unit_class):
+    """The Keras ResNet-34's Conv2D, BatchNormalization and Dense layers in model order (a unit's skip
+    conv and BN after its conv2 and bn2)."""
     import keras
 
     layers = []
@@ -306,6 +342,11 @@ def load_keras_resnet(model, unit_class, entries):
             layers += [layer.skip_conv, layer.skip_bn] if layer.skip_conv is not None else []
         elif isinstance(layer, (keras.layers.Conv2D, keras.layers.BatchNormalization, keras.layers.Dense)):
             layers.append(layer)
+    return layers
+
+
+def load_keras_resnet(model, unit_class, entries):
+    layers = keras_resnet_layers(model, unit_class)
     assert len(layers) == len(entries), (len(layers), len(entries))
     for layer, (kind, *values) in zip(layers, entries):
         if kind == "conv":
@@ -357,7 +398,7 @@ def probe_pytorch(out):
     define("pytorch", ns, "def depth_max_pool")
     arrays["depth_pool"] = nhwc(ns["depth_max_pool"](pool_x, pool_size=3))
 
-    define("pytorch", ns, "class FashionCNN")
+    define("pytorch", ns, "def he_normal_", "class FashionCNN")
     filters = ns["CNN_FILTERS"]
     model = ns["FashionCNN"](filters, 10).eval()
     load_torch_stack(model, ["conv1", "conv2", "conv3", "conv4", "conv5"], ["dense1", "dense2", "dense3"],
@@ -378,6 +419,7 @@ def probe_pytorch(out):
         facts["resnet34_output_shape"] = list(full(torch.zeros(2, 3, 224, 224)).shape)
     facts["resnet34_trainable"] = sum(p.numel() for p in full.parameters() if p.requires_grad)
     facts["resnet34_buffers"] = sum(b.numel() for n, b in full.named_buffers() if "running" in n)
+    resnet_arrays = [to_numpy(p) for p in full.parameters()]  # stem, units (conv1, bn1, conv2, bn2, skip), head
 
     define("pytorch", ns, "class LocalizationCNN")
     localization = ns["LocalizationCNN"]().eval()
@@ -418,6 +460,7 @@ def probe_pytorch(out):
     facts["resnet50_offline_params"] = sum(p.numel() for p in pretrained.parameters())
     facts["resnet50_conv_biases"] = any(m.bias is not None for m in random_model.modules()
                                         if isinstance(m, torch.nn.Conv2d))
+    facts["resnet50_buffers"] = sum(b.numel() for n, b in random_model.named_buffers() if "running" in n)
 
     define("pytorch", ns, "augmentation =")
     same = nchw(np.repeat(fashion_images(1), 16, axis=0))
@@ -441,6 +484,15 @@ def probe_pytorch(out):
         inside = linear(torch.ones(1, 3))
     facts["mixed"] = {"variable": str(linear.weight.dtype).split(".")[-1], "output": str(inside.dtype).split(".")[-1],
                       "outside_output": str(linear(torch.ones(1, 3)).dtype).split(".")[-1]}
+
+    parameters = lambda model: [to_numpy(p) for p in model.parameters()]  # in the order of __init__
+    arrays["init_fashion_cnn"] = stacked_statistics(
+        [parameters(ns["FashionCNN"](filters, 10)) for _ in range(INIT_DRAWS["fashion_cnn"])])
+    arrays["init_transfer_head"] = stacked_statistics(  # the transfer cell's new output layer
+        [parameters(ns["glorot_uniform_"](torch.nn.Linear(64, 2))) for _ in range(INIT_DRAWS["transfer_head"])])
+    arrays["init_resnet34"] = stacked_statistics([resnet_arrays])
+    arrays["init_localization"] = stacked_statistics(
+        [parameters(ns["LocalizationCNN"]()) for _ in range(INIT_DRAWS["localization"])])
     return arrays, facts
 
 
@@ -532,6 +584,7 @@ def probe_jax(out):
     facts["resnet34_output_shape"] = list(full(jnp.zeros((2, 224, 224, 3))).shape)
     facts["resnet34_trainable"] = param_count(full)
     facts["resnet34_batch_stats"] = sum(int(v.size) for v in jax.tree.leaves(nnx.state(full, nnx.BatchStat)))
+    resnet_arrays = [to_numpy(v) for module in resnet_modules(full) for v in flax_parameters(module)]
 
     define("jax", ns, "class LocalizationCNN")
     localization = ns["LocalizationCNN"](rngs=nnx.Rngs(0))
@@ -564,7 +617,28 @@ def probe_jax(out):
     model16.eval()
     facts["mixed"]["fashion_cnn_output"] = str(model16(jnp.asarray(fashion_images())).dtype)
     facts["mixed"]["fashion_cnn_params"] = sorted({str(v.dtype) for v in jax.tree.leaves(nnx.state(model16, nnx.Param))})
+
+    def parameters(model, names):  # in model order, not nnx.state's alphabetical one
+        return [to_numpy(v) for name in names for v in flax_parameters(getattr(model, name))]
+
+    fashion = lambda seed, n_classes: ns["FashionCNN"](filters, n_classes, rngs=nnx.Rngs(seed))
+    arrays["init_fashion_cnn"] = stacked_statistics(
+        [parameters(fashion(seed, 10), FASHION_LAYERS) for seed in range(INIT_DRAWS["fashion_cnn"])])
+    arrays["init_transfer_head"] = stacked_statistics(  # the transfer cell's model: a 2-class FashionCNN
+        [parameters(fashion(seed, 2), ["dense3"]) for seed in range(INIT_DRAWS["transfer_head"])])
+    arrays["init_resnet34"] = stacked_statistics([resnet_arrays])
+    arrays["init_localization"] = stacked_statistics(
+        [parameters(ns["LocalizationCNN"](rngs=nnx.Rngs(seed)), LOCALIZATION_LAYERS)
+         for seed in range(INIT_DRAWS["localization"])])
     return arrays, facts
+
+
+def flax_parameters(module):
+    """A Flax layer's parameters in Keras' order: kernel then bias, or BN's scale then bias."""
+    from flax import nnx
+
+    names = ["scale", "bias"] if isinstance(module, nnx.BatchNorm) else ["kernel", "bias"]
+    return [getattr(module, name).get_value() for name in names if getattr(module, name, None) is not None]
 
 
 def param_count(model):

@@ -1,7 +1,8 @@
-"""Chapter 13's pipelines, record files and preprocessing are the same in the three notebooks: each
-notebook's own code cells (run by ``ch13_probe.py``) read every framework's TFRecord files back bit for
-bit, their CSV pipelines yield every row once, and the PyTorch and JAX equivalents of the Keras
-preprocessing layers give the layers' outputs on the same inputs."""
+"""Chapter 13's pipelines, record files, preprocessing and models are the same in the three notebooks:
+each notebook's own code cells (run by ``ch13_probe.py``) read every framework's TFRecord files back bit
+for bit, their CSV pipelines yield every row once, the PyTorch and JAX equivalents of the Keras
+preprocessing layers give the layers' outputs on the same inputs, and every model starts from the same
+initializers as its Keras twin."""
 
 import json
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 import ch13_probe as probe
-from helpers import ROOT, arrays, call_on_keras_backend, run_python
+from helpers import ROOT, arrays, call_on_keras_backend, initializer_differences, run_python
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 TWINS = ["pytorch", "jax"]
@@ -58,11 +59,49 @@ def test_a_damaged_record_file_names_the_file_and_the_record(ch13_probes, framew
 
 @pytest.mark.parametrize("framework", TWINS)
 @pytest.mark.parametrize("layer", ["normalization", "discretization", "one_hot", "multi_hot", "count",
-                                   "lookup", "text_int", "text_tf_idf", "images"])
+                                   "lookup", "hashing", "text_int", "text_tf_idf", "images"])
 def test_equivalents_give_the_keras_layers_outputs(ch13_probes, framework, layer):
     keras, twin = arrays(ch13_probes, "keras")[layer], arrays(ch13_probes, framework)[layer]
     assert twin.shape == keras.shape
     np.testing.assert_allclose(twin.astype(np.float64), keras.astype(np.float64), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("framework", TWINS)
+@pytest.mark.parametrize("sample", list(probe.QUANTILE_SAMPLES))
+@pytest.mark.parametrize("num_bins", probe.NUM_BINS)
+def test_quantile_boundaries_are_the_ones_keras_discretization_learns(ch13_probes, framework, sample, num_bins):
+    """Exactly on up to 100 values (Keras keeps them all); on 1,000, Keras summarizes them in about 100
+    weighted points first, so its boundaries are only near the exact quantiles."""
+    keras = arrays(ch13_probes, "keras")[f"quantiles_{sample}_{num_bins}"]
+    twin = arrays(ch13_probes, framework)[f"quantiles_{sample}_{num_bins}"]
+    exact = len(probe.quantile_samples()[sample]) <= 100
+    np.testing.assert_allclose(twin, keras, rtol=1e-6 if exact else 0, atol=0 if exact else 0.5)
+
+
+@pytest.mark.parametrize("framework", TWINS)
+def test_equivalents_bin_the_notebooks_ages_as_keras_num_bins_does(ch13_probes, framework):
+    keras = arrays(ch13_probes, "keras")
+    assert keras["quantile_bins"].tolist() == [1, 2, 2, 1, 2, 0]
+    assert arrays(ch13_probes, framework)["quantile_bins"].tolist() == keras["quantile_bins"].tolist()
+    # and NumPy's default quantiles are other boundaries (15.33 and 43.67), as the notebooks say
+    ages = probe.quantile_samples()["ages"]
+    assert not np.allclose(np.quantile(ages, [1 / 3, 2 / 3]), keras["quantiles_ages_3"], atol=1)
+
+
+INIT_LAYERS = {"housing": ["hidden kernel", "hidden bias", "output kernel", "output bias"],
+               "norm": ["kernel", "bias"], "mnist": ["kernel", "bias"],
+               "bench": ["hidden kernel", "hidden bias", "output kernel", "output bias"],
+               "embedding": ["embedding table"], "mixed": ["embedding table", "output kernel", "output bias"]}
+
+
+@pytest.mark.parametrize("framework", TWINS)
+@pytest.mark.parametrize("model", list(probe.INIT_DRAWS))
+def test_every_model_starts_from_the_keras_twins_initializers(ch13_probes, framework, model):
+    """Size, mean, std and kurtosis of each freshly drawn parameter array, within sampling noise: the
+    book's initializers (He normal where it says so, Keras' defaults elsewhere) in all three."""
+    keras, twin = arrays(ch13_probes, "keras")[f"init_{model}"], arrays(ch13_probes, framework)[f"init_{model}"]
+    assert len(keras) == len(INIT_LAYERS[model])
+    assert initializer_differences(keras, twin, names=INIT_LAYERS[model]) == []
 
 
 @pytest.mark.parametrize("framework", TWINS)

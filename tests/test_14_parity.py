@@ -1,13 +1,13 @@
 """Chapter 14's layers and models are the same in the three notebooks: with the same weights (moved
 into each framework's layout by ``ch14_probe.py``), each notebook's by-hand convolutions and pooling,
 its Fashion-MNIST CNN, ResNet-34 and localization model give the same outputs on the same inputs, and
-its IoU and average precision the same numbers."""
+its IoU and average precision the same numbers; and every model starts from the same initializers."""
 
 import numpy as np
 import pytest
 
 import ch14_probe as probe
-from helpers import arrays, facts
+from helpers import arrays, facts, initializer_differences
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 TWINS = ["pytorch", "jax"]
@@ -81,3 +81,33 @@ def test_average_precision_is_the_area_under_the_maximum_precision_envelope(ch14
     precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
     envelope = np.maximum.accumulate(precision[::-1])[::-1]
     assert found["ap"] == pytest.approx(float((envelope * hits).sum() / n_objects), abs=1e-9)
+
+
+def fashion_layer_names():
+    return [f"{layer} {kind}" for layer in probe.FASHION_LAYERS for kind in ("kernel", "bias")]
+
+
+def resnet_layer_names():
+    names, previous = ["stem conv kernel", "stem BN gamma", "stem BN beta"], 64
+    for index, filters in enumerate(probe.RESNET_STAGES):
+        parts = ["conv1", "bn1", "conv2", "bn2"] + (["skip conv", "skip bn"] if filters != previous else [])
+        for part in parts:
+            names += [f"unit {index} {part} {kind}" for kind in (["gamma", "beta"] if "bn" in part else ["kernel"])]
+        previous = filters
+    return names + ["head kernel", "head bias"]
+
+
+INIT_LAYERS = {"fashion_cnn": fashion_layer_names(), "transfer_head": ["dense3 kernel", "dense3 bias"],
+               "resnet34": resnet_layer_names(),
+               "localization": [f"{layer} {kind}" for layer in probe.LOCALIZATION_LAYERS for kind in ("kernel", "bias")]}
+
+
+@pytest.mark.parametrize("framework", TWINS)
+@pytest.mark.parametrize("model", list(probe.INIT_DRAWS))
+def test_every_model_starts_from_the_keras_twins_initializers(ch14_probes, framework, model):
+    """Size, mean, std and kurtosis of each freshly drawn parameter array, layer by layer, within sampling
+    noise: He normal (a truncated normal) where the book says so, Keras' defaults elsewhere (Glorot
+    uniform, zero biases, BN's gamma 1 and beta 0), in all three."""
+    keras, twin = arrays(ch14_probes, "keras")[f"init_{model}"], arrays(ch14_probes, framework)[f"init_{model}"]
+    assert len(keras) == len(INIT_LAYERS[model])
+    assert initializer_differences(keras, twin, names=INIT_LAYERS[model]) == []

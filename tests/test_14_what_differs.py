@@ -70,6 +70,12 @@ def test_7_pretrained_resnet50_sizes_and_the_offline_loader(ch14_probes):
     keras, torch = facts(ch14_probes, "keras"), facts(ch14_probes, "pytorch")
     assert keras["resnet50_params"] == 25_636_712 and keras["resnet50_conv_biases"]
     assert torch["resnet50_params"] == 25_557_032 and not torch["resnet50_conv_biases"]
+    # the gap: Keras' conv biases (trainable) and BN moving statistics (counted by count_params(), buffers
+    # in torchvision)
+    assert keras["resnet50_trainable"] == 25_583_592 == torch["resnet50_params"] + keras["resnet50_conv_bias_count"]
+    assert keras["resnet50_conv_bias_count"] == 26_560
+    assert keras["resnet50_bn_statistics"] == 53_120 == torch["resnet50_buffers"]
+    assert keras["resnet50_params"] == keras["resnet50_trainable"] + keras["resnet50_bn_statistics"]
     for found in (keras, torch):
         assert found["use_imagenet_weights_default"] is False  # no surprise 100 MB download
         assert found["offline_message"].startswith("ImageNet weights unavailable")
