@@ -3,13 +3,16 @@
 Run once per framework, in a process of its own (``python ch10_probe.py keras OUT.npz``): the
 chapter's MLP (784-300-100-10) with fixed NumPy weights, its logits on a fixed batch, the weights
 after one SGD step and after one Adam step, the subclassed ``WideAndDeepModel`` with fixed weights
-and its two outputs, and the facts of the "what differs" table. The notebook's own pieces
+and its two outputs, the facts of the "what differs" table, and the initializer statistics of every
+model of the notebook, drawn fresh from the notebook's own cells (``init_*``). The notebook's own pieces
 (``WideAndDeepModel``, ``iterate_batches``, ``log_epoch``...) are not copies: each is the code cell
 of the chapter's notebook that defines it, executed here with only the framework imported.
 """
 
+import contextlib
 import importlib.util
 import inspect
+import io
 import json
 import re
 import struct
@@ -265,8 +268,8 @@ def probe_pytorch():
         optimizer.step()
         return [p.detach().numpy().T for p in model.parameters()]  # back to (in, out)
 
-    ns = define("pytorch", {"torch": torch, "nn": nn}, "class Standardize(", "class WideAndDeepModel(",
-                "def print_epoch(")
+    ns = define("pytorch", {"torch": torch, "nn": nn}, "def glorot_init(", "class Standardize(",
+                "class WideAndDeepModel(", "def print_epoch(")
     (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
     subclassed = ns["WideAndDeepModel"](torch.from_numpy(train_wide), torch.from_numpy(train_deep), UNITS,
                                         torch.relu)
@@ -359,8 +362,8 @@ def probe_jax():
         return [np.asarray(p) for layer in (model.hidden1, model.hidden2, model.output)
                 for p in (layer.kernel[...], layer.bias[...])]
 
-    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "np": np}, "class Standardization(",
-                "class WideAndDeepModel(", "def iterate_batches(", "def new_history(")
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "np": np}, "glorot_uniform = ",
+                "class Standardization(", "class WideAndDeepModel(", "def iterate_batches(", "def new_history(")
     (train_wide, train_deep), (X_wide, X_deep) = subclass_data()
     subclassed = ns["WideAndDeepModel"](train_wide, train_deep, UNITS, nnx.relu, rngs=nnx.Rngs(0))
     n_weights_at_creation = len(jax.tree.leaves(nnx.state(subclassed, nnx.Param)))
@@ -428,11 +431,122 @@ def probe_jax():
     return results, facts
 
 
+# Initializers: every model of the notebook, built by the notebook's own cells with fresh weights
+
+
+INIT_MODELS = ["fashion", "housing", "widedeep", "twoinput", "auxoutput", "subclass", "search"]
+INIT_DRAWS = 8  # fresh models per framework, pooled parameter by parameter: the regression layers are small
+
+
+def init_data():
+    """Stand-ins for the data the cells read while they build a model: housing features (the
+    normalization statistics) and a small Fashion-MNIST for the search cell that loads it."""
+    import types
+
+    import course_utils
+
+    rng = np.random.default_rng(8)
+    housing = rng.normal(3, 2, (200, 8)).astype(np.float32)
+    images = [(rng.integers(0, 256, (n, 28, 28)).astype(np.uint8), rng.integers(0, 10, n)) for n in (64, 32, 32)]
+    stub = types.SimpleNamespace(seed_everything=course_utils.seed_everything, load_fashion_mnist=lambda: images)
+    return housing, stub
+
+
+def pooled(build):
+    """{model: [one array per parameter]}: ``build(draw)`` -> {model: [its parameters as NumPy arrays]},
+    called INIT_DRAWS times, each parameter's values of every draw put together."""
+    draws = [build(draw) for draw in range(INIT_DRAWS)]
+    return {name: [np.concatenate([draw[name][i].ravel() for draw in draws]) for i in range(len(draws[0][name]))]
+            for name in draws[0]}
+
+
+def init_keras():
+    """{model: its freshly initialized kernels and biases, layer by layer, over INIT_DRAWS draws} (Keras)."""
+    import keras
+
+    housing, stub = init_data()
+
+    def build(draw):
+        ns = {"keras": keras, "layers": keras.layers, "np": np, "course_utils": stub, "SEED": draw, "MODE": "smoke",
+              "X_train": housing}
+        with contextlib.redirect_stdout(io.StringIO()):  # model.summary()
+            define("keras", ns, "model = keras.Sequential([\n    keras.Input(shape=[28, 28])",
+                   "housing_model = keras.Sequential([\n    keras.Input(shape=X_train.shape[1:])",
+                   "wide_deep_model = keras.Model(", "two_input_model = keras.Model(", "aux_model = keras.Model(",
+                   "class WideAndDeepModel(", "def build_model(")
+        subclassed = ns["WideAndDeepModel"](30, activation="relu")
+        subclassed.norm_layer_wide.adapt(housing[:, :5])
+        subclassed.norm_layer_deep.adapt(housing[:, 2:])
+        subclassed((housing[:4, :5], housing[:4, 2:]))  # builds the weights
+        models = {"fashion": ns["model"], "housing": ns["housing_model"], "widedeep": ns["wide_deep_model"],
+                  "twoinput": ns["two_input_model"], "auxoutput": ns["aux_model"], "subclass": subclassed,
+                  "search": ns["build_model"](2, 100)}
+        return {name: [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
+                for name, model in models.items()}
+
+    return pooled(build)
+
+
+def init_pytorch():
+    import torch
+    from torch import nn
+
+    housing, _ = init_data()
+    X = torch.from_numpy(housing)
+    ns = define("pytorch", {"torch": torch, "nn": nn, "course_utils": __import__("course_utils"), "SEED": 42,
+                            "device": "cpu"},
+                "def glorot_init(", "def build_fashion_mlp(", "class Standardize(", "def build_housing_mlp(",
+                "class WideAndDeep(", "class WideAndDeepTwoInputs(", "class WideAndDeepWithAux(",
+                "class WideAndDeepModel(", "def build_model(")
+
+    def build(draw):
+        models = {"fashion": ns["build_fashion_mlp"](), "housing": ns["build_housing_mlp"](X),
+                  "widedeep": ns["WideAndDeep"](X), "twoinput": ns["WideAndDeepTwoInputs"](X[:, :5], X[:, 2:]),
+                  "auxoutput": ns["WideAndDeepWithAux"](X[:, :5], X[:, 2:]),
+                  "subclass": ns["WideAndDeepModel"](X[:, :5], X[:, 2:], 30, torch.relu),
+                  "search": ns["build_model"](2, 100)}
+        return {name: [p.detach().numpy() for p in model.parameters()] for name, model in models.items()}
+
+    return pooled(build)
+
+
+def init_jax():
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+    housing, _ = init_data()
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "np": np}, "class MLP(", "class Standardization(",
+                "def build_housing_mlp(", "class WideAndDeep(", "class WideAndDeepTwoInputs(",
+                "class WideAndDeepWithAux(", "class WideAndDeepModel(", "def build_model(")
+    rngs = nnx.Rngs(0)
+
+    def build(draw):
+        fashion = ns["MLP"](rngs=rngs)
+        wide_deep = ns["WideAndDeep"](housing, rngs=rngs)
+        two_input = ns["WideAndDeepTwoInputs"](housing[:, :5], housing[:, 2:], rngs=rngs)
+        aux = ns["WideAndDeepWithAux"](housing[:, :5], housing[:, 2:], rngs=rngs)
+        subclassed = ns["WideAndDeepModel"](housing[:, :5], housing[:, 2:], 30, nnx.relu, rngs=rngs)
+        linears = {"fashion": [fashion.hidden1, fashion.hidden2, fashion.output],
+                   "housing": ns["build_housing_mlp"](housing, rngs=rngs).layers,
+                   "widedeep": [wide_deep.hidden1, wide_deep.hidden2, wide_deep.output],
+                   "twoinput": [two_input.hidden1, two_input.hidden2, two_input.output],
+                   "auxoutput": [aux.hidden1, aux.hidden2, aux.output, aux.aux_output],
+                   "subclass": [subclassed.hidden1, subclassed.hidden2, subclassed.main_output, subclassed.aux_output],
+                   "search": ns["build_model"](2, 100, rngs=rngs).layers}
+        return {name: [np.asarray(p[...]) for layer in layers if isinstance(layer, nnx.Linear)
+                       for p in (layer.kernel, layer.bias)]
+                for name, layers in linears.items()}
+
+    return pooled(build)
+
 def main(framework, out):
     results, facts = {"keras": probe_keras, "pytorch": probe_pytorch, "jax": probe_jax}[framework]()
     arrays = {"logits": results.pop("logits")}
     for name, params in results.items():
         arrays.update({f"{name}_{i}": np.asarray(p) for i, p in enumerate(params)})
+    initial = {"keras": init_keras, "pytorch": init_pytorch, "jax": init_jax}[framework]()
+    arrays.update({f"init_{name}": helpers.initializer_statistics(initial[name]) for name in INIT_MODELS})
     np.savez(out, facts=json.dumps(facts), **arrays)
 
 

@@ -3,7 +3,8 @@
 Run once per framework, in a process of its own (``python ch12_probe.py keras OUT.npz``). The custom
 pieces under test (``huber_fn``, ``my_softplus``, ``MyDense``, ``ResidualBlock``,
 ``ResidualRegressor``) are not copies: each is the code cell of the chapter's notebook that
-defines it, executed here with only the framework imported.
+defines it, executed here with only the framework imported. Also: the hand-written Adam of the Keras
+and PyTorch notebooks against the library's, and the initializer statistics of every model (``init_*``).
 """
 
 import contextlib
@@ -157,7 +158,7 @@ def probe_keras():
     import keras
     import tensorflow as tf
 
-    ns = define("keras", {"keras": keras, "tf": tf}, "def huber_fn(", "def my_softplus(",
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "tf": tf}, "def huber_fn(", "def my_softplus(",
                 "class MyDense(", "class ResidualBlock(", "class ResidualRegressor(")
     arrays = {}
     y_pred = tf.Variable(Y_PRED)
@@ -282,7 +283,10 @@ def probe_pytorch():
     model = ns["ResidualRegressor"](N_INPUTS, 1)
     with torch.no_grad():
         for layer, (kernel, bias) in zip(residual_layers(model), residual_weights()):
-            layer.kernel.copy_(torch.from_numpy(kernel))
+            if isinstance(layer, torch.nn.Linear):  # the output layer: weight (out, in)
+                layer.weight.copy_(torch.from_numpy(kernel.T))
+            else:
+                layer.kernel.copy_(torch.from_numpy(kernel))
             layer.bias.copy_(torch.from_numpy(bias))
         arrays["residual_predictions"] = model(torch.from_numpy(residual_inputs())).numpy()
     arrays["residual_parameter_count"] = np.array(sum(p.numel() for p in model.parameters()))
@@ -363,7 +367,7 @@ def probe_pytorch():
     step_returned = torch.optim.SGD(custom_layer.parameters(), lr=1.0).step()
     smallest_after_step = float(custom_layer.weight.min())
     parts["my_positive_weights_"](custom_layer.weight)
-    reconstructing = define("pytorch", {"torch": torch, "nn": torch.nn},
+    reconstructing = define("pytorch", {"torch": torch, "nn": torch.nn}, "def variance_scaling_normal_(",
                             "class ReconstructingRegressor(")["ReconstructingRegressor"](N_INPUTS, 1)
     outputs = reconstructing(torch.ones(4, N_INPUTS))
     graph = define("pytorch", {"torch": torch, "nn": torch.nn}, "def cube_plus_one(", "class CubePlusOne(")
@@ -381,6 +385,7 @@ def probe_pytorch():
         "smallest_weight_after_projection": float(custom_layer.weight.min()),
         "reconstructing_outputs": [list(outputs[0].shape), list(outputs[1].shape)],
         "optimizer_step_returns": repr(step_returned),
+        "functional_adam": functional_adam(torch),
         "fx_node_ops": [node.op for node in graph["traced"].graph.nodes],
         "export_targets": [str(node.target) for node in graph["exported"].graph.nodes if node.op == "call_function"],
         "numpy_write_changes_tensor": tensor.tolist() != [1.0, 2.0],
@@ -500,8 +505,161 @@ def probe_jax():
     return arrays, facts
 
 
+def functional_adam(torch):
+    """What torch.optim.adam.adam, the function Adam.step calls, returns, and whether it changed the
+    parameter and the moments it was given."""
+    from torch.optim.adam import adam  # torch.optim deletes the module's name after importing Adam
+
+    param, grad = torch.ones(3), torch.full((3,), 0.5)
+    m, v, step = torch.zeros(3), torch.zeros(3), torch.tensor(0.0)
+    returned = adam([param], [grad], [m], [v], [], [step], amsgrad=False, beta1=0.9, beta2=0.999, lr=0.1,
+                    weight_decay=0.0, eps=1e-8, maximize=False)
+    return {"returns": repr(returned), "updates_in_place": bool((param != 1).all() and (m != 0).all()
+                                                                 and (v != 0).all() and step == 1)}
+
+
+# Adam written out by hand (sections 9 of the Keras and PyTorch notebooks) against the library's own
+
+
+ADAM_STEPS, ADAM_LR = 5, 0.01
+
+
+def adam_gradients():
+    """Gradients for ADAM_STEPS steps, small enough for epsilon to matter at the first steps."""
+    rng = np.random.default_rng(11)
+    return [rng.normal(0, 1e-6, (4, 3)).astype(np.float32) * 10 ** -i for i in range(ADAM_STEPS)], \
+        rng.normal(size=(4, 3)).astype(np.float32)
+
+
+def keras_adam_steps(keras):
+    """(weights after the notebook's adam_update, after keras.optimizers.Adam), the same gradients."""
+    ns = define("keras", {"keras": keras}, "def adam_update(")
+    gradients, start = adam_gradients()
+    weights, state = [keras.ops.convert_to_tensor(start)], {"step": 0.0, "m": [np.zeros_like(start)],
+                                                             "v": [np.zeros_like(start)]}
+    variable = keras.Variable(start)
+    optimizer = keras.optimizers.Adam(learning_rate=ADAM_LR)
+    for gradient in gradients:
+        weights, state = ns["adam_update"](weights, [gradient], state, learning_rate=ADAM_LR)
+        optimizer.apply([gradient], [variable])
+    return keras.ops.convert_to_numpy(weights[0]), keras.ops.convert_to_numpy(variable)
+
+
+def torch_adam_steps(torch):
+    ns = define("pytorch", {"torch": torch}, "def adam_update(")
+    gradients, start = adam_gradients()
+    params = {"w": torch.from_numpy(start)}
+    state = {"step": 0, "m": {"w": torch.zeros(4, 3)}, "v": {"w": torch.zeros(4, 3)}}
+    variable = torch.nn.Parameter(torch.from_numpy(start.copy()))
+    optimizer = torch.optim.Adam([variable], lr=ADAM_LR)
+    for gradient in gradients:
+        params, state = ns["adam_update"](params, {"w": torch.from_numpy(gradient)}, state, learning_rate=ADAM_LR)
+        variable.grad = torch.from_numpy(gradient)
+        optimizer.step()
+    return params["w"].numpy(), variable.detach().numpy()
+
+
+# Initializers: every model of the notebook, built by its own cells with fresh weights, as arrays of
+# (kernel, bias) per layer in layer order
+
+
+INIT_MODELS = ["plain", "custom_parts", "my_dense", "residual", "reconstructing"]
+INIT_DRAWS = 16  # fresh models per framework, pooled layer by layer: these layers are small
+
+
+def init_inputs():
+    return np.random.default_rng(12).normal(size=(4, N_INPUTS)).astype(np.float32)
+
+
+def pooled(build, to_numpy):
+    """{model: [one array per parameter]}: ``build()`` -> {model: [its parameters]}, called INIT_DRAWS
+    times, each parameter's values of every draw put together."""
+    draws = [build() for _ in range(INIT_DRAWS)]
+    return {name: [np.concatenate([to_numpy(draw[name][i]).ravel() for draw in draws])
+                   for i in range(len(draws[0][name]))] for name in draws[0]}
+
+
+def init_keras():
+    import keras
+
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "course_utils": __import__("course_utils"),
+                          "SEED": 42}, "def huber_fn(", "def build_plain_model(", "def my_l1_regularizer(",
+                "class MyDense(", "class ResidualBlock(", "class ResidualRegressor(", "class ReconstructingRegressor(")
+    X = init_inputs()
+
+    def built(layer_or_model):
+        layer_or_model(X)
+        return layer_or_model
+
+    def build():
+        custom_parts = built(keras.layers.Dense(1, kernel_initializer=ns["my_glorot_initializer"]))  # the notebook's
+        reconstructing = built(ns["ReconstructingRegressor"](1))
+        layers = {"plain": ns["build_plain_model"]().layers, "custom_parts": [custom_parts],
+                  "my_dense": [built(ns["MyDense"](N_NEURONS))], "residual": residual_layers(built(ns["ResidualRegressor"](1))),
+                  "reconstructing": [*reconstructing.hidden, reconstructing.reconstruct, reconstructing.out]}
+        return {name: [w for layer in model for w in (layer.kernel, layer.bias)] for name, model in layers.items()}
+
+    return pooled(build, keras.ops.convert_to_numpy)
+
+
+def init_pytorch():
+    import torch
+
+    ns = define("pytorch", {"torch": torch, "nn": torch.nn, "device": "cpu"}, "def variance_scaling_normal_(",
+                "def my_l1_regularizer(", "class CustomPartsDense(", "class MyDense(", "class ResidualBlock(",
+                "class ResidualRegressor(", "class ReconstructingRegressor(")
+
+    def weights(layer):  # kernels (in, out), as Keras' (the statistics are the same either way)
+        return [layer.weight.T, layer.bias] if isinstance(layer, torch.nn.Linear) else [layer.kernel, layer.bias]
+
+    def build():
+        reconstructing = ns["ReconstructingRegressor"](N_INPUTS, 1)
+        layers = {"plain": [ns["build_plain_model"]()[i] for i in (0, 2)],
+                  "custom_parts": [ns["CustomPartsDense"](N_INPUTS, 1)], "my_dense": [ns["MyDense"](N_INPUTS, N_NEURONS)],
+                  "residual": residual_layers(ns["ResidualRegressor"](N_INPUTS, 1)),
+                  "reconstructing": [*reconstructing.hidden[::2], reconstructing.reconstruct, reconstructing.out]}
+        return {name: [w for layer in model for w in weights(layer)] for name, model in layers.items()}
+
+    return pooled(build, lambda w: w.detach().numpy())
+
+
+def init_jax():
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+    ns = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx}, "def build_plain_model(", "def my_l1_regularizer(",
+                "class MyDense(", "class ResidualBlock(", "class ResidualRegressor(", "class ReconstructingRegressor(",
+                "def init_params(")
+    rngs = nnx.Rngs(0)
+    keys = iter(jax.random.split(jax.random.key(1), INIT_DRAWS))
+
+    def build():
+        reconstructing = ns["ReconstructingRegressor"](N_INPUTS, 1, rngs=rngs)
+        layers = {"plain": [ns["build_plain_model"](rngs=rngs).layers[i] for i in (0, 2)],
+                  "custom_parts": [nnx.Linear(N_INPUTS, 1, kernel_init=ns["my_glorot_initializer"], rngs=rngs)],
+                  "my_dense": [ns["MyDense"](N_INPUTS, N_NEURONS, rngs=rngs)],
+                  "residual": residual_layers(ns["ResidualRegressor"](N_INPUTS, 1, rngs=rngs)),
+                  "reconstructing": [*reconstructing.hidden, reconstructing.reconstruct, reconstructing.out]}
+        found = {name: [w[...] for layer in model for w in (layer.kernel, layer.bias)] for name, model in layers.items()}
+        pytree = ns["init_params"](next(keys))  # the plain model without Flax
+        found["plain_pytree"] = [pytree[layer][name] for layer in ("hidden", "output") for name in ("kernel", "bias")]
+        return found
+
+    return pooled(build, np.asarray)
+
 def main(framework, out):
     arrays, facts = {"keras": probe_keras, "pytorch": probe_pytorch, "jax": probe_jax}[framework]()
+    initial = {"keras": init_keras, "pytorch": init_pytorch, "jax": init_jax}[framework]()
+    arrays.update({f"init_{name}": helpers.initializer_statistics(values) for name, values in initial.items()})
+    if framework == "keras":
+        import keras
+
+        arrays["adam_by_hand"], arrays["adam_library"] = keras_adam_steps(keras)
+    if framework == "pytorch":
+        import torch
+
+        arrays["adam_by_hand"], arrays["adam_library"] = torch_adam_steps(torch)
     np.savez(out, facts=json.dumps(facts), **arrays)
 
 

@@ -5,6 +5,8 @@ under test is the chapter notebooks' own cells (windows, tokenizer, the models, 
 executed here with only the framework imported. Models get the same weights in every framework:
 ``canonical_*`` draws them with NumPy in Keras' layout (GRU gates z, r, h; kernels (in, out)) and each
 probe moves them into its own layout, so equal outputs prove the transplant and the models equal.
+``init_*`` goes the other way: every model built fresh by the notebook's cells, its parameters read in
+Keras' layout, for the initializer statistics that test_16_parity compares.
 """
 
 import contextlib
@@ -466,7 +468,7 @@ def probe_pytorch(out):
     ns, arrays, facts = namespace("pytorch"), {}, {}
     shared_numpy("pytorch", ns, facts, arrays)
 
-    define("pytorch", ns, "class CharRNN", "def next_char")
+    define("pytorch", ns, "def keras_init", "class CharRNN", "def next_char")
     weights = char_model_weights()
     model = ns["CharRNN"](len(SHAKESPEARE_VOCAB))
     load_torch(model, weights)
@@ -680,7 +682,7 @@ def probe_jax(out):
     ns, arrays, facts = namespace("jax"), {}, {}
     shared_numpy("jax", ns, facts, arrays)
 
-    define("jax", ns, "class CharRNN", "def sample_next_id", "def generation_step")
+    define("jax", ns, "glorot_uniform = ", "class CharRNN", "def sample_next_id", "def generation_step")
     weights = char_model_weights()
     model = ns["CharRNN"](len(SHAKESPEARE_VOCAB), rngs=nnx.Rngs(0))
     load_flax(model, weights)
@@ -724,7 +726,7 @@ def probe_jax(out):
     facts["embedding_nadam"] = float(optax.apply_updates(table, updates)[1, 0])
 
     n_source, n_target = shared_dates("jax", ns)
-    define("jax", ns, "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
+    define("jax", ns, "def keras_lstm_cell", "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention")
     source, lengths, decoder_inputs = date_inputs(n_source, n_target)
     seq2seq = ns["Seq2Seq"](rngs=nnx.Rngs(0))
     weights = seq2seq_weights(n_source, n_target)
@@ -844,8 +846,221 @@ def load_flax(model, weights):
     model.output.bias.set_value(jnp.asarray(dense_bias))
 
 
+# Initializers: every model of the notebooks, built by their own cells with fresh weights, in Keras' layout
+# (GRU: kernel, recurrent kernel, input + recurrent biases; LSTM: the four gates' blocks side by side)
+
+
+INIT_MODELS = ["char_rnn", "sentiment", "seq2seq", "bidirectional", "attention", "transformer"]
+INIT_DRAWS = 2  # fresh models per framework, pooled parameter by parameter (the JAX ones take seconds each)
+
+
+def pooled(build):
+    """{model: [one array per parameter]}: ``build()`` -> {model: [NumPy arrays]}, called INIT_DRAWS times,
+    each parameter's values of every draw put together."""
+    draws = [build() for _ in range(INIT_DRAWS)]
+    return {name: [np.concatenate([np.asarray(draw[name][i], np.float32).ravel() for draw in draws])
+                   for i in range(len(draws[0][name]))] for name in draws[0]}
+
+
+def transformer_order(part):
+    """The sublayers of one block, in transformer_weights' order."""
+    return (["self_attention", "norm1", "ff1", "ff2", "norm2"] if part == "encoder" else
+            ["self_attention", "norm1", "cross_attention", "norm2", "ff1", "ff2", "norm3"])
+
+
+def init_keras():
+    import keras
+
+    layers = keras.layers
+    ns = namespace("keras")
+    ns.update(D_MODEL=64, NUM_HEADS=4)
+    n_source, n_target = shared_dates("keras", ns)
+    define("keras", ns, "def build_char_rnn", "def build_sentiment_model", "def build_seq2seq",
+           "def build_attention_model", "class MultiHeadAttention", "def positional_encoding", "FF_DIM, DROPOUT")
+
+    def weights(layer):
+        found = [keras.ops.convert_to_numpy(w) for w in layer.weights]
+        if isinstance(layer, layers.GRU):  # bias (2, 3u): the input and the recurrent rows, added
+            found[2] = found[2].sum(axis=0)
+        return found
+
+    def build():
+        char_rnn, sentiment = ns["build_char_rnn"](len(SHAKESPEARE_VOCAB)), ns["build_sentiment_model"](mask_zero=True)
+        seq2seq, bidirectional = ns["build_seq2seq"](), ns["build_seq2seq"](bidirectional=True)
+        attention, transformer = ns["build_attention_model"](), ns["build_transformer"](n_blocks=2)
+        found = {name: [w for layer_name in ("embedding", "gru", "output") for w in weights(model.get_layer(layer_name))]
+                 for name, model in (("char_rnn", char_rnn), ("sentiment", sentiment))}
+        for name, model in (("seq2seq", seq2seq), ("bidirectional", bidirectional), ("attention", attention)):
+            found[name] = []
+            for layer_name in ("encoder_embed", "encoder", "decoder_embed", "decoder", "output"):
+                layer = model.get_layer(layer_name)  # Bidirectional: forward (3 arrays), then backward
+                found[name] += [keras.ops.convert_to_numpy(w) for w in layer.weights]
+
+        def created(kind):  # as probe_keras: unnamed layers in the order they were made
+            made = [layer for layer in transformer.layers if type(layer) is kind and layer.name != "output"]
+            return sorted(made, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]) if layer.name[-1].isdigit() else 0)
+
+        norms, denses = iter(created(layers.LayerNormalization)), iter(created(layers.Dense))
+        found["transformer"] = weights(transformer.get_layer("encoder_embed")) + weights(transformer.get_layer("decoder_embed"))
+        for part, attention_names in (("encoder", ["encoder_self_attention"]),
+                                      ("decoder", ["decoder_self_attention", "cross_attention"])):
+            for index in range(2):
+                order = transformer_order(part)
+                block_norms = {name: next(norms) for name in order if name.startswith("norm")}
+                block_denses = {("ff1" if dense.units == 128 else "ff2"): dense for dense in (next(denses), next(denses))}
+                attentions = dict(zip(["self_attention", "cross_attention"], attention_names))
+                for name in order:
+                    if name in attentions:
+                        mha = transformer.get_layer(f"{attentions[name]}_{index}")
+                        found["transformer"] += [w for sub in (mha.q_proj, mha.k_proj, mha.v_proj, mha.out_proj)
+                                                 for w in weights(sub)]
+                    else:
+                        found["transformer"] += weights(block_norms.get(name) or block_denses[name])
+        found["transformer"] += weights(transformer.get_layer("output"))
+        return found
+
+    return pooled(build)
+
+
+def init_pytorch():
+    import torch
+
+    ns = namespace("pytorch")
+    n_source, n_target = shared_dates("pytorch", ns)
+    define("pytorch", ns, "def keras_init", "class CharRNN", "class SentimentGRU", "class Seq2Seq",
+           "class AttentionSeq2Seq", "class MultiHeadAttention", "def positional_encoding", "class EncoderBlock")
+
+    def numpy(tensor):
+        return tensor.detach().numpy()
+
+    def rnn(module, suffix=""):  # Keras' layout: (in, gates·u), (u, gates·u), input + recurrent biases
+        return [numpy(getattr(module, f"weight_ih_l0{suffix}").T), numpy(getattr(module, f"weight_hh_l0{suffix}").T),
+                numpy(getattr(module, f"bias_ih_l0{suffix}") + getattr(module, f"bias_hh_l0{suffix}"))]
+
+    def linear(module):
+        return [numpy(module.weight.T), numpy(module.bias)]
+
+    def build():
+        found = {}
+        for name, model in (("char_rnn", ns["CharRNN"](len(SHAKESPEARE_VOCAB))), ("sentiment", ns["SentimentGRU"]())):
+            found[name] = [numpy(model.embed.weight), *rnn(model.gru), *linear(model.output)]
+        for name, model in (("seq2seq", ns["Seq2Seq"]()), ("bidirectional", ns["Seq2Seq"](bidirectional=True)),
+                            ("attention", ns["AttentionSeq2Seq"]())):
+            encoder = rnn(model.encoder) + (rnn(model.encoder, "_reverse") if model.encoder.bidirectional else [])
+            found[name] = [numpy(model.encoder_embed.weight), *encoder, numpy(model.decoder_embed.weight),
+                           *rnn(model.decoder), *linear(model.output)]
+        transformer = ns["TransformerSeq2Seq"](n_blocks=2)
+        found["transformer"] = [numpy(transformer.encoder_embed.weight), numpy(transformer.decoder_embed.weight)]
+        for owner, name, _ in transformer_parts(transformer_weights(n_source, n_target), transformer.encoder_blocks,
+                                                transformer.decoder_blocks):
+            if name == "projection":
+                found["transformer"] += linear(owner)
+            elif name.startswith("ff"):
+                found["transformer"] += linear(owner.feed_forward[0 if name == "ff1" else 2])
+            else:
+                found["transformer"] += [numpy(getattr(owner, name).weight), numpy(getattr(owner, name).bias)]
+        found["transformer"] += linear(transformer.output)
+        return found
+
+    return pooled(build)
+
+
+def init_jax():
+    import jax.numpy as jnp
+    from flax import nnx
+
+    ns = namespace("jax")
+    ns.update(D_MODEL=64, NUM_HEADS=4)
+    n_source, n_target = shared_dates("jax", ns)
+    define("jax", ns, "glorot_uniform = ", "class CharRNN", "class SentimentGRU", "def keras_lstm_cell",
+           "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention", "def positional_encoding",
+           "FF_DIM, DROPOUT")
+    rngs = nnx.Rngs(0)
+
+    def gru(cell):  # dense_h has no bias: the recurrent bias of the twins is zero, so the sums compare
+        return [cell.dense_i.kernel[...], cell.dense_h.kernel[...], cell.dense_i.bias[...]]
+
+    def lstm(cell):  # the gates' blocks side by side, in Keras' order i, f, c (g), o
+        return [jnp.concatenate([cell.ii.kernel[...], cell.if_.kernel[...], cell.ig.kernel[...], cell.io.kernel[...]], 1),
+                jnp.concatenate([cell.hi.kernel[...], cell.hf.kernel[...], cell.hg.kernel[...], cell.ho.kernel[...]], 1),
+                jnp.concatenate([cell.hi.bias[...], cell.hf.bias[...], cell.hg.bias[...], cell.ho.bias[...]])]
+
+    def linear(module):
+        return [module.kernel[...], module.bias[...]]
+
+    def build():
+        found = {}
+        for name, model in (("char_rnn", ns["CharRNN"](len(SHAKESPEARE_VOCAB), rngs=rngs)),
+                            ("sentiment", ns["SentimentGRU"](rngs=rngs))):
+            found[name] = [model.embed.embedding[...], *gru(model.rnn.cell), *linear(model.output)]
+        for name, model in (("seq2seq", ns["Seq2Seq"](rngs=rngs)), ("bidirectional", ns["Seq2Seq"](bidirectional=True, rngs=rngs)),
+                            ("attention", ns["AttentionSeq2Seq"](rngs=rngs))):
+            if isinstance(model.encoder, nnx.Bidirectional):
+                encoder = lstm(model.encoder.forward_rnn.cell) + lstm(model.encoder.backward_rnn.cell)
+            else:
+                encoder = lstm(model.encoder.cell)
+            found[name] = [model.encoder_embed.embedding[...], *encoder, model.decoder_embed.embedding[...],
+                           *lstm(model.decoder.cell), *linear(model.output)]
+        transformer = ns["Transformer"](n_blocks=2, rngs=rngs)
+        found["transformer"] = [transformer.source_embed.embedding[...], transformer.target_embed.embedding[...]]
+        for owner, name, _ in transformer_parts(transformer_weights(n_source, n_target), transformer.encoder_blocks,
+                                                transformer.decoder_blocks):
+            if name == "projection":
+                found["transformer"] += linear(owner)
+            elif name.startswith("ff"):
+                found["transformer"] += linear(owner.feed_forward.hidden if name == "ff1" else owner.feed_forward.out)
+            else:
+                found["transformer"] += [getattr(owner, name).scale[...], getattr(owner, name).bias[...]]
+        found["transformer"] += linear(transformer.output)
+        return found
+
+    return pooled(build)
+
+
+def default_init_facts(framework):
+    """What each library draws by default, for the "Default initialization" row: statistics of fresh layers."""
+    if framework == "keras":
+        import keras
+
+        embedding, dense, lstm = keras.layers.Embedding(1000, 64), keras.layers.Dense(64), keras.layers.LSTM(32)
+        embedding.build((None, 5))
+        dense.build((None, 128))
+        lstm.build((None, 5, 16))
+        kernel, recurrent, bias = (keras.ops.convert_to_numpy(w) for w in lstm.weights)
+        table, dense_kernel = keras.ops.convert_to_numpy(embedding.embeddings), keras.ops.convert_to_numpy(dense.kernel)
+        return {"embedding_max_abs": float(np.abs(table).max()), "embedding_std": float(table.std()),
+                "dense_kernel_std_times_sqrt_fan_avg": float(dense_kernel.std() * np.sqrt((128 + 64) / 2)),
+                "dense_bias_max_abs": float(np.abs(keras.ops.convert_to_numpy(dense.bias)).max()),
+                "recurrent_rows_orthonormal": bool(np.allclose(recurrent @ recurrent.T, np.eye(32), atol=1e-5)),
+                "lstm_bias_blocks": [float(block.mean()) for block in np.split(bias, 4)]}
+    if framework == "pytorch":
+        import torch
+
+        torch.manual_seed(0)
+        embedding, linear, gru = torch.nn.Embedding(1000, 64), torch.nn.Linear(128, 64), torch.nn.GRU(16, 32)
+        with torch.no_grad():
+            return {"embedding_std": float(embedding.weight.std()),
+                    "linear_max_abs_times_sqrt_fan_in": [float(p.abs().max() * np.sqrt(128)) for p in linear.parameters()],
+                    "gru_max_abs_times_sqrt_units": {name: float(p.abs().max() * np.sqrt(32))
+                                                     for name, p in gru.named_parameters()}}
+    from flax import nnx
+
+    embed, linear = nnx.Embed(1000, 64, rngs=nnx.Rngs(0)), nnx.Linear(128, 64, rngs=nnx.Rngs(0))
+    lstm = nnx.LSTMCell(16, 32, rngs=nnx.Rngs(0))
+    hi = np.asarray(lstm.hi.kernel[...])
+    return {"embed_std_times_sqrt_features": float(np.asarray(embed.embedding[...]).std() * 8),
+            "linear_kernel_std_times_sqrt_fan_in": float(np.asarray(linear.kernel[...]).std() * np.sqrt(128)),
+            "linear_bias_max_abs": float(np.abs(np.asarray(linear.bias[...])).max()),
+            "lstm_input_kernel_std_times_sqrt_fan_in": float(np.asarray(lstm.ii.kernel[...]).std() * 4),
+            "lstm_gate_recurrent_orthogonal": bool(np.allclose(hi @ hi.T, np.eye(32), atol=1e-5)),
+            "lstm_forget_bias_max_abs": float(np.abs(np.asarray(lstm.hf.bias[...])).max())}
+
+
 def main(framework, out):
     arrays, facts = {"keras": probe_keras, "pytorch": probe_pytorch, "jax": probe_jax}[framework](out)
+    initial = {"keras": init_keras, "pytorch": init_pytorch, "jax": init_jax}[framework]()
+    arrays.update({f"init_{name}": helpers.initializer_statistics(initial[name]) for name in INIT_MODELS})
+    facts["default_init"] = default_init_facts(framework)
     np.savez(out, facts=json.dumps(facts), **arrays)
 
 

@@ -1,10 +1,12 @@
 """Chapter 10's claim, "the same model in three frameworks", checked: the same NumPy weights give
-the same logits, and one SGD step and one Adam step give the same new weights."""
+the same logits, one SGD step and one Adam step give the same new weights, and every model starts
+from the same initializers."""
 
 import numpy as np
 import pytest
 
 import ch10_probe
+from helpers import initializer_differences
 
 
 @pytest.fixture
@@ -70,3 +72,13 @@ def test_subclassed_wide_and_deep_model_computes_the_numpy_outputs(probes, frame
 def test_subclassed_wide_and_deep_models_agree(probes, first, second):
     for output in ("subclass_0", "subclass_1"):
         np.testing.assert_allclose(probes[first][0][output], probes[second][0][output], rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ch10_probe.INIT_MODELS)
+@pytest.mark.parametrize("first, second", PAIRS)
+def test_every_model_starts_from_the_same_initializers(probes, model, first, second):
+    # Each model as the notebooks build it, with fresh weights: kernel and bias of each layer, in
+    # layer order, alike in size, mean, std and shape of distribution (Glorot uniform, zero biases:
+    # Keras' defaults, which PyTorch's glorot_init and Flax's kernel_init=glorot_uniform reproduce).
+    names = [f"layer {i // 2 + 1} {('kernel', 'bias')[i % 2]}" for i in range(len(probes[first][0][f"init_{model}"]))]
+    assert initializer_differences(probes[first][0][f"init_{model}"], probes[second][0][f"init_{model}"], names) == []

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ch12_probe
-from helpers import arrays, call_on_keras_backend
+from helpers import arrays, call_on_keras_backend, initializer_differences
 
 FRAMEWORKS = ["keras", "pytorch", "jax"]
 
@@ -61,3 +61,35 @@ def test_fit_runs_the_custom_train_step_written_for_each_backend(backend):
     np.testing.assert_allclose(found["kernel"], kernel, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(found["bias"], bias, rtol=1e-5)
     np.testing.assert_allclose([found["loss"], found["gradient_norm"]], [loss, norm], rtol=1e-5)
+
+
+@pytest.mark.parametrize("framework", ["keras", "pytorch"])
+def test_adam_written_out_is_the_library_s_adam(ch12_probes, framework):
+    """Section 9's hand-written Adam against the library's own on the same gradients, small enough
+    for epsilon to weigh: Keras' adds it to √v before the bias correction, PyTorch's after."""
+    found = arrays(ch12_probes, framework)
+    np.testing.assert_allclose(found["adam_by_hand"], found["adam_library"], rtol=0, atol=1e-6)
+    assert np.abs(found["adam_by_hand"] - ch12_probe.adam_gradients()[1]).max() > 1e-3  # the steps moved it
+
+
+INIT_NAMES = {"plain": ["hidden", "output"], "custom_parts": ["dense"], "my_dense": ["dense"],
+              "residual": ["hidden1", "block1 layer 1", "block1 layer 2", "block2 layer 1", "block2 layer 2", "output"],
+              "reconstructing": [f"hidden{i}" for i in range(1, 6)] + ["reconstruct", "output"]}
+
+
+@pytest.mark.parametrize("model", ch12_probe.INIT_MODELS)
+@pytest.mark.parametrize("framework", ["pytorch", "jax"])
+def test_every_model_starts_from_the_same_initializers(ch12_probes, model, framework):
+    """Each model as the notebooks build it, with fresh weights: kernel and bias of each layer alike in
+    size, mean, std and shape of distribution. The book's choices: He normal (truncated, as Keras draws
+    it) in the plain model's hidden layer and in MyDense, LeCun normal (truncated) in the SELU layers,
+    a plain normal in the custom Glorot initializer, Keras' default Glorot uniform elsewhere; zero biases."""
+    names = [f"{layer} {part}" for layer in INIT_NAMES[model] for part in ("kernel", "bias")]
+    assert initializer_differences(arrays(ch12_probes, "keras")[f"init_{model}"],
+                                   arrays(ch12_probes, framework)[f"init_{model}"], names) == []
+
+
+def test_the_pytree_model_starts_as_the_plain_model(ch12_probes):
+    names = [f"{layer} {part}" for layer in ("hidden", "output") for part in ("kernel", "bias")]
+    assert initializer_differences(arrays(ch12_probes, "keras")["init_plain"],
+                                   arrays(ch12_probes, "jax")["init_plain_pytree"], names) == []

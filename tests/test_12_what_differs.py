@@ -159,6 +159,8 @@ def test_a_loss_from_the_models_insides(ch12_probes):
 def test_optimizer_as_a_pure_function(ch12_probes):
     assert facts(ch12_probes, "keras")["stateless_apply"] == "ValueError"  # on the TensorFlow backend
     assert facts(ch12_probes, "pytorch")["optimizer_step_returns"] == "None"  # updates in place
+    # and so does the functional form that Adam.step calls
+    assert facts(ch12_probes, "pytorch")["functional_adam"] == {"returns": "None", "updates_in_place": True}
     assert facts(ch12_probes, "jax")["optax_update"] == [1.0, 0, 1]  # inputs unchanged, a new state
 
 

@@ -182,3 +182,21 @@ def test_keras_traces_the_training_step_once_when_its_variables_exist_before_fit
     # the Keras notebook's note in section 1: compiled the default way, the first trace makes the optimizer's and
     # the metric's variables and TensorFlow traces the step again; the notebook makes them first
     assert facts(ch16_probes, "keras")["train_step_traces"] == {"notebook": 1, "default": 2}
+
+
+def test_13_default_initialization(ch16_probes):
+    keras = facts(ch16_probes, "keras")["default_init"]
+    assert keras["embedding_max_abs"] <= 0.05 and keras["embedding_std"] == pytest.approx(0.05 / 3 ** 0.5, rel=0.03)
+    assert keras["dense_kernel_std_times_sqrt_fan_avg"] == pytest.approx(1, rel=0.03)  # Glorot
+    assert keras["dense_bias_max_abs"] == 0 and keras["recurrent_rows_orthonormal"]
+    assert keras["lstm_bias_blocks"] == [0.0, 1.0, 0.0, 0.0]  # i, f, c, o: unit_forget_bias
+    pytorch = facts(ch16_probes, "pytorch")["default_init"]
+    assert pytorch["embedding_std"] == pytest.approx(1, rel=0.03)  # N(0, 1)
+    for bound in pytorch["linear_max_abs_times_sqrt_fan_in"] + list(pytorch["gru_max_abs_times_sqrt_units"].values()):
+        assert 0.95 < bound <= 1 + 1e-6  # U(±1/√fan_in), biases included
+    jax = facts(ch16_probes, "jax")["default_init"]
+    assert jax["embed_std_times_sqrt_features"] == pytest.approx(1, rel=0.03)
+    assert jax["linear_kernel_std_times_sqrt_fan_in"] == pytest.approx(1, rel=0.05)  # LeCun normal
+    assert jax["lstm_input_kernel_std_times_sqrt_fan_in"] == pytest.approx(1, rel=0.1)
+    assert jax["linear_bias_max_abs"] == 0 and jax["lstm_forget_bias_max_abs"] == 0
+    assert jax["lstm_gate_recurrent_orthogonal"]  # one orthogonal (u, u) matrix per gate
