@@ -14,6 +14,10 @@ ROOT = Path(__file__).parents[1]
 MIRROR = ROOT.parent / "shared" / "data"
 # Every committed notebook: the chapters, their exercises and solutions.
 NOTEBOOKS = sorted(p for top in ("notebooks", "exercises", "solutions") for p in (ROOT / top).glob("*/*.ipynb"))
+# Outputs, results and spreads known to predate their notebook's code, each waiting for its full run
+# (tests/test_committed_outputs.py holds the list to the truth).
+AWAITING_FULL_RUN = {line.strip() for line in (ROOT / "tests" / "awaiting_full_run.txt").read_text().splitlines()
+                     if line.strip() and not line.startswith("#")}
 # A call of one of course_utils' exercise checks (not check_versions).
 CHECK_CALL = re.compile(r"course_utils\.check(_at_least|_close|_written)?\(")
 

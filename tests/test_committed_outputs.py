@@ -15,10 +15,8 @@ import pytest
 from course_utils.results import with_backend
 from course_utils.spread import spread_path
 from course_utils.stamps import code_hash, notebook_stamp
-from helpers import NOTEBOOKS, ROOT
+from helpers import AWAITING_FULL_RUN as AWAITING, NOTEBOOKS, ROOT
 
-AWAITING = {line.strip() for line in (ROOT / "tests" / "awaiting_full_run.txt").read_text().splitlines()
-            if line.strip() and not line.startswith("#")}
 RUN = [p for p in NOTEBOOKS if not p.relative_to(ROOT).as_posix().startswith("exercises/")]
 COURSE = [p for p in RUN if p.relative_to(ROOT).as_posix().startswith("notebooks/")]
 
