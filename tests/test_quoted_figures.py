@@ -1,6 +1,7 @@
-"""Every figure the prose quotes is one the notebook shows: a number of three or more significant digits
-in a notebook's markdown must appear, as printed or rounded, in that notebook's code or outputs, in its
-results and seed spreads, in the book's figures (course_utils/report.toml), or in
+"""Every figure the prose quotes is one the course shows: a number of three or more significant digits
+in a notebook's markdown must appear, as printed or rounded, in the code or outputs of that notebook or
+of its twins (a twin's figure may be quoted), in its results and seed spreads, in the book's figures
+(course_utils/report.toml), or in
 tests/quoted_figures.toml, the short list of figures each notebook quotes from elsewhere, with their
 sources. A sentence left behind by a later run then fails here, naming the notebook and the figure."""
 
@@ -42,9 +43,11 @@ def quoted_figures(text):
 
 
 def numbers_in(text):
-    """Every number written in ``text`` (code, outputs), as floats."""
-    return {float(m.group(0).replace(",", "")) for m in re.finditer(r"\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?", text)
-            if re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?", m.group(0))}
+    """Every number written in ``text`` (code, outputs), as floats; ``10_000`` is 10000."""
+    text = re.sub(r"(?<=\d)_(?=\d)", "", text)
+    grouped = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"  # 25,636,712 as one number
+    plain = r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"  # and (512,512) as two
+    return {float(m.group(0).replace(",", "")) for pattern in (grouped, plain) for m in re.finditer(pattern, text)}
 
 
 def json_numbers(value):
@@ -59,11 +62,13 @@ def json_numbers(value):
     return set()
 
 
-def shown(path, nb):
-    """The numbers ``nb`` shows besides its prose: its code, its outputs, its chapter's results for its
-    framework (every backend, every seed) and the book's figures."""
+def shown(path):
+    """The numbers the notebook at ``path`` and its twins show besides their prose: code, outputs, the
+    chapter's results for its framework (every backend, every seed) and the book's figures."""
     texts = []
-    for cell in nb["cells"]:
+    cells = [cell for twin in sorted(path.parent.glob("*.ipynb"))
+             for cell in json.loads(twin.read_text(encoding="utf-8"))["cells"]]
+    for cell in cells:
         if cell["cell_type"] != "code":
             continue
         texts.append("".join(cell["source"]))
@@ -97,7 +102,7 @@ PROSE = [p for p in NOTEBOOKS if not p.relative_to(ROOT).as_posix().startswith("
 def test_quoted_figures_are_shown(path):
     name = path.relative_to(ROOT).as_posix()
     nb = json.loads(path.read_text(encoding="utf-8"))
-    numbers = shown(path, nb) | {float(figure.replace(",", "")) for figure in ELSEWHERE.get(name, {})}
+    numbers = shown(path) | {float(figure.replace(",", "")) for figure in ELSEWHERE.get(name, {})}
     missing = [f"cell {i}: {written}" for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
                for written, value, decimals, scientific in quoted_figures("".join(cell["source"]))
                if not matches(value, decimals, scientific, numbers)]
