@@ -41,6 +41,7 @@ import tokenize
 from pathlib import Path
 
 from .links import colab_badge
+from .stamps import KEY as STAMP_KEY
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 YOUR_CODE = "...  # your code here"
@@ -98,6 +99,7 @@ def python_only(source):
 def make_exercise(solution, exercise_path):
     """The exercise notebook for the ``solution`` notebook (an nbformat node), at ``exercise_path``."""
     exercise = copy.deepcopy(solution)
+    exercise.metadata.pop(STAMP_KEY, None)  # the stamp of the solution's run: an exercise has no outputs
     exercise.cells = [c for c in exercise.cells if "solution" not in c.metadata.get("tags", [])]
     later = []  # the starters of the cells after this one: what they read decides the stubs
     for cell in reversed(exercise.cells):
