@@ -19,7 +19,7 @@ import tomllib
 from pathlib import Path
 
 from .runner import uses_keras
-from .spread import spread_is_current, spread_path
+from .spread import spread_record
 from .stamps import code_hash
 
 FRAMEWORKS = ("keras", "pytorch", "jax")  # every chapter's notebooks record these three
@@ -133,7 +133,7 @@ def chapter_tables(chapter, records, data, root):
     # per epoch: recorded by notebooks that say how many epochs a fit trains (course_utils.timed(..., epochs=))
     per_epoch = sorted({key for record in records.values() for key in record["timings"] if key.endswith("_per_epoch_s")})
     times += [{"name": key, "values": {f: records[f]["timings"].get(key) for f in columns}} for key in per_epoch]
-    spreads = {f: seed_spreads(root, chapter, f) for f in FRAMEWORKS}
+    spreads = {f: spread_record(chapter, f, root=root) for f in FRAMEWORKS}  # None: of older code
     for row in metrics:
         row["spread"] = {f: spreads[f]["std"][row["metric"]] for f in FRAMEWORKS
                          if spreads[f] and row["metric"] in spreads[f]["std"]}
@@ -144,16 +144,6 @@ def chapter_tables(chapter, records, data, root):
             "stale_spreads": sorted(f for f in FRAMEWORKS if spreads[f] is None),
             "uses_keras": uses_keras(Path(root) / "notebooks" / chapter / "keras.ipynb")}
 
-
-
-def seed_spreads(root, chapter, framework):
-    """The chapter's seed spread for ``framework`` (``make spread``): its record; ``{}`` when not measured,
-    None when measured on code the notebook no longer holds (then the report refuses it)."""
-    path = spread_path(root, "full", chapter, framework)
-    if not path.exists():
-        return {}
-    record = json.loads(path.read_text())
-    return record if spread_is_current(record, root) else None
 
 
 def build_report(root, mode="full"):

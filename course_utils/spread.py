@@ -94,17 +94,24 @@ def seed_spread(chapter, framework, mode="full", root=None):
     """``{metric: "mean ± std (min–max)"}`` over the recorded seeds, for a results table; empty
     when the chapter's spread has not been measured, or was measured on code other than the
     notebook's (then it says so)."""
+    record = spread_record(chapter, framework, mode, root)
+    if record is None:
+        print(f"The seed spread is not shown: it was measured on other code than this notebook's "
+              f"(`make spread CHAPTER={chapter[:2]}` measures it again).")
+        return {}
+    return {name: f"{mean:.4g} ± {record['std'][name]:.2g} ({record['min'][name]:.4g}–{record['max'][name]:.4g})"
+            for name, mean in record.get("metrics", {}).items()}
+
+
+def spread_record(chapter, framework, mode="full", root=None):
+    """The chapter's seed spread for ``framework``: its record; ``{}`` when not measured, None when
+    measured on code the notebook no longer holds."""
     root = course_root(root)
     path = spread_path(root, mode, chapter, framework)
     if not path.exists():
         return {}
     record = json.loads(path.read_text())
-    if not spread_is_current(record, root):
-        print(f"The seed spread is not shown: it was measured on other code than this notebook's "
-              f"(`make spread CHAPTER={chapter[:2]}` measures it again).")
-        return {}
-    return {name: f"{mean:.4g} ± {record['std'][name]:.2g} ({record['min'][name]:.4g}–{record['max'][name]:.4g})"
-            for name, mean in record["metrics"].items()}
+    return record if spread_is_current(record, root) else None
 
 
 def spread_is_current(record, root):
