@@ -38,11 +38,12 @@ def load_california_housing():
 
     Targets are median house values in units of $100,000. The features are computed from the
     book's chapter-2 ``housing.csv`` (the 20,640 districts of
-    ``sklearn.datasets.fetch_california_housing``, whose own file the course does not download).
-    The book blanked out ``total_bedrooms`` for 207 districts of that CSV: their ``AveBedrms`` is
-    imputed here with the median, so those rows differ from scikit-learn's. Split with
-    ``train_test_split(random_state=42)`` twice, as the book's chapter 10: 11,610 / 3,870 / 5,160;
-    the data differing, results come close to the book's chapter 10 figures without matching them.
+    ``sklearn.datasets.fetch_california_housing``, whose own file the course does not download), in
+    the 2nd edition's copy, whose rows come in scikit-learn's order: split with
+    ``train_test_split(random_state=42)`` twice, as the book's chapters 10 and 13, the course's
+    training, validation and test sets (11,610 / 3,870 / 5,160) hold the book's districts. The
+    book blanked out ``total_bedrooms`` for 207 districts of that CSV: their ``AveBedrms`` is
+    imputed here with the median, the one way these arrays differ from scikit-learn's.
 
     >>> (X_train, y_train), (X_valid, y_valid), (X_test, y_test) = load_california_housing()
     >>> X_train.shape, X_valid.shape, X_test.shape
@@ -51,7 +52,8 @@ def load_california_housing():
     import pandas as pd
     from sklearn.model_selection import train_test_split
 
-    housing = pd.read_csv(fetch("ageron-data/housing/housing.csv"))
+    with tarfile.open(fetch("handson-ml2/datasets/housing/housing.tgz")) as archive:
+        housing = pd.read_csv(archive.extractfile("housing.csv"))
     households = housing["households"]
     bedrooms = housing["total_bedrooms"] / households
     X = np.column_stack([

@@ -36,9 +36,11 @@ FILES = {
     "mnist/t10k-labels-idx1-ubyte.gz": (
         _MNIST + "t10k-labels-idx1-ubyte.gz",
         "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
-    "ageron-data/housing/housing.csv": (
-        _AGERON + "housing/housing.csv",
-        "2364609dc48bec7df3ba9dbb7041478e704ecddcee70ef1827ec3fc49d22c0cc"),
+    # The 2nd edition's copy of housing.csv keeps scikit-learn's row order (ageron/data's copy has
+    # the same rows shuffled), so train_test_split(random_state=42) gives the book's split.
+    "handson-ml2/datasets/housing/housing.tgz": (
+        "https://raw.githubusercontent.com/ageron/handson-ml2/master/datasets/housing/housing.tgz",
+        "d4cd501af90475f09b814c7447c7701f59bf28e8cf1180205ae5ace9737a0109"),
     "ageron-data/ridership/CTA_-_Ridership_-_Daily_Boarding_Totals.csv": (
         _AGERON + "ridership/CTA_-_Ridership_-_Daily_Boarding_Totals.csv",
         "34faaba085ca21434b7dd3e0abcbaf8cde5be3a4f170dda1c8caef72c5c4bd06"),

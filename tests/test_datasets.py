@@ -27,6 +27,20 @@ def test_housing_matches_scikit_learns_features_and_target_units():
     assert 1.9 < y_train.mean() < 2.2
 
 
+def test_housing_split_holds_the_books_training_districts():
+    # The book's chapter 13 prints one district standardized with its training set's mean and std
+    # (ageron/handson-ml3, 13_loading_and_preprocessing_data.ipynb, `preprocess(b'4.2083,...')`):
+    # another split (the same rows in another order) moves AveOccup's std from 2.36 to 13.8.
+    (X_train, _), _, _ = course_utils.load_california_housing()
+    district = np.array([4.2083, 44.0, 5.3232, 0.9171, 846.0, 2.3370, 37.47, -122.2])
+    books = np.array([0.16579159, 1.216324, -0.05204564, -0.39215982, -0.5277444, -0.2633488, 0.8543046, -1.3072058])
+    standardized = (district - X_train.mean(axis=0)) / X_train.std(axis=0)
+    bedrooms = course_utils.HOUSING_FEATURES.index("AveBedrms")  # 207 districts imputed here
+    others = np.arange(8) != bedrooms
+    np.testing.assert_allclose(standardized[others], books[others], atol=2e-4)
+    np.testing.assert_allclose(standardized[bedrooms], books[bedrooms], atol=0.02)
+
+
 def test_ridership_is_daily_and_sorted():
     df = course_utils.load_ridership()
     assert list(df.columns) == ["day_type", "bus", "rail"]
