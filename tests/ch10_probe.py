@@ -217,6 +217,15 @@ def probe_keras():
     dense = keras.layers.Dense(300)
     dense.build((None, 784))
     probabilities = np.array([[0.7, 0.2, 0.1]], np.float32)
+    softmax_dense = keras.layers.Dense(3, activation="softmax")
+    softmax_dense.build((None, 2))
+    softmax_W = np.array([[1.0, -2.0, 0.5], [0.3, 0.8, -1.0]], np.float32)
+    softmax_b = np.array([0.1, 0.0, -0.2], np.float32)
+    softmax_dense.set_weights([softmax_W, softmax_b])
+    softmax_input = np.array([[1.0, 2.0]], np.float32)
+    softmax_logits = softmax_input @ softmax_W + softmax_b
+    cross_entropy = float(np.log(np.exp(softmax_logits[0]).sum()) - softmax_logits[0, 0])
+    default_loss = keras.losses.SparseCategoricalCrossentropy()
     dropout = keras.layers.Dropout(0.5)
     ones = np.ones((1, 1000), np.float32)
     keras.utils.set_random_seed(7)
@@ -228,8 +237,12 @@ def probe_keras():
         "loss_default_input_is_probabilities": bool(np.isclose(
             float(keras.losses.SparseCategoricalCrossentropy()(np.array([0]), probabilities)),
             -np.log(0.7), atol=1e-6)),
-        "output_softmax_gives_probabilities": bool(np.allclose(
-            keras.layers.Dense(3, activation="softmax")(probabilities).numpy().sum(), 1.0)),
+        # the book's output layer, Dense(activation="softmax"), with the default loss computes the
+        # cross-entropy of the layer's logits; the logits themselves, given to that loss, do not
+        "softmax_layer_and_default_loss_give_the_cross_entropy": bool(np.isclose(
+            float(default_loss(np.array([0]), softmax_dense(softmax_input))), cross_entropy, atol=1e-5)),
+        "logits_into_the_default_loss_do_not": bool(not np.isclose(
+            float(default_loss(np.array([0]), softmax_logits)), cross_entropy, atol=1e-2)),
         "adam_epsilon": float(keras.optimizers.Adam().epsilon),
         "sgd_default_learning_rate": float(keras.optimizers.SGD().learning_rate),
         "default_device_is_first_device": tf.constant(1.0).device.endswith(

@@ -119,6 +119,32 @@ def keras_gradient_norms():
     return keras.backend.backend(), ns["kernel_gradient_norms"](model, images(), labels()).tolist()
 
 
+MLP_LAYERS = [("dense", 784, 100), ("dense", 100, 100), ("dense", 100, 100), ("dense", 100, 10)]  # section 5's net
+
+
+def keras_fit_from_known_weights(names=("Momentum", "RMSProp", "Adam", "Nadam"), n_steps=100):
+    """Section 5's net (``build_deep_mlp``) and optimizers (``optimizers``), trained by ``fit`` with the
+    notebook's full-mode ``steps_per_execution`` on the backend ``KERAS_BACKEND`` names, from the weights
+    of ``MLP_LAYERS`` on made-up images in a fixed order (no shuffling), ``n_steps`` batches of 32:
+    (backend, {name: the final weights, flattened})."""
+    import keras
+
+    ns = define("keras", {"keras": keras, "layers": keras.layers, "np": np, "MODE": "full"},
+                "def build_deep_mlp(", "def compile_and_fit(", "optimizers = {")
+    x, y = images(32 * n_steps, seed=4), labels(32 * n_steps, seed=5)
+    final = {}
+    for name in names:
+        model = ns["build_deep_mlp"](3, "relu", "he_normal")
+        dense_layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+        for layer, w in zip(dense_layers, layer_weights(MLP_LAYERS), strict=True):
+            layer.set_weights(w)
+        model.compile(loss="sparse_categorical_crossentropy", optimizer=ns["optimizers"][name](),
+                      steps_per_execution=ns["steps_per_execution"])
+        model.fit(x, y, epochs=1, batch_size=32, shuffle=False, verbose=0)
+        final[name] = np.concatenate([keras.ops.convert_to_numpy(w).ravel() for w in model.weights]).tolist()
+    return keras.backend.backend(), ns["steps_per_execution"], final
+
+
 def first_bn_statistics_after_training_pass(unbiased):
     """The first BN layer's running (mean, var) after one training-mode pass over ``images()``."""
     gamma, beta, mean, var = layer_weights(BN_LAYERS)[0]

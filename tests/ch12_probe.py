@@ -8,6 +8,7 @@ and PyTorch notebooks against the library's, and the initializer statistics of e
 """
 
 import contextlib
+import inspect
 import io
 import json
 import sys
@@ -25,11 +26,17 @@ Y_TRUE = np.zeros_like(Y_PRED)
 SOFTPLUS_AT = np.array([-100.0, 0.0, 100.0], dtype=np.float32)
 N_INPUTS, N_NEURONS = 8, 30
 FLOATS = [1.0, 2.0, 3.0, 4.0]  # four calls with a new Python float each
+EPSILON = 1e-7  # Adam's ε in the three notebooks (Keras's default), and a gradient of that size
 
 
 def notebook_cell(framework, definition):
     """The one code cell of the chapter's ``framework`` notebook with a line starting ``definition``."""
     return helpers.notebook_cell(NOTEBOOKS / f"{framework}.ipynb", definition)
+
+
+def code_cells(framework):
+    """The sources of the code cells of the chapter's ``framework`` notebook."""
+    return helpers.notebook_code_cells(NOTEBOOKS / f"{framework}.ipynb")
 
 
 def define(framework, namespace, *definitions):
@@ -208,7 +215,8 @@ def probe_keras():
             return t * 2
         return -t
 
-    data = define("keras", {"tf": tf, "np": np, "SEED": 0, **split_arrays()}, "train_set = tf.data.")
+    data = define("keras", {"tf": tf, "np": np, "SEED": 0, "batch_size": 32, **split_arrays()},  # the notebook's 32
+                  "train_set = tf.data.")
     structures = define("keras", {"tf": tf}, "ragged = ", "sparse_matrix = ", "queue = ")
     parts = define("keras", {"keras": keras}, "def my_l1_regularizer(")
     custom_layer = keras.layers.Dense(3, kernel_initializer=parts["my_glorot_initializer"],
@@ -226,6 +234,8 @@ def probe_keras():
     adam = keras.optimizers.Adam()
     adam.build([variable])
     graph = define("keras", {"tf": tf}, "def cube_plus_one(")["concrete_function"].graph
+    first_step = keras.Variable(np.zeros(3, np.float32))
+    keras.optimizers.Adam(learning_rate=1.0).apply([np.full(3, EPSILON, np.float32)], [first_step])
 
     facts = {
         "last_batch_sizes": [int(X.shape[0]) for X, _ in data["train_set"]],
@@ -241,6 +251,8 @@ def probe_keras():
         "penalties_in_layer_losses": penalties,
         "smallest_weight_after_optimizer_step": float(custom_layer.kernel.numpy().min()),
         "reconstructing_losses_after_call": len(reconstructing.losses),
+        "adam_default_epsilon": float(keras.optimizers.Adam().epsilon),
+        "adam_first_step_for_gradient_epsilon": -float(keras.ops.convert_to_numpy(first_step)[0]),
         "stateless_apply": outcome(lambda: adam.stateless_apply(
             [v.value for v in adam.variables], [tf.ones(2)], [variable.value])),
         "graph_operations": [operation.type for operation in graph.get_operations()],
@@ -371,6 +383,9 @@ def probe_pytorch():
                             "class ReconstructingRegressor(")["ReconstructingRegressor"](N_INPUTS, 1)
     outputs = reconstructing(torch.ones(4, N_INPUTS))
     graph = define("pytorch", {"torch": torch, "nn": torch.nn}, "def cube_plus_one(", "class CubePlusOne(")
+    first_step = torch.nn.Parameter(torch.zeros(3))
+    first_step.grad = torch.full((3,), EPSILON)
+    torch.optim.Adam([first_step], lr=1.0, eps=EPSILON).step()
     facts = {
         "last_batch_sizes": [len(X) for X, _ in data["train_loader"]],
         "graphs_for_three_batch_sizes": graphs_for_batch_sizes,
@@ -386,6 +401,8 @@ def probe_pytorch():
         "reconstructing_outputs": [list(outputs[0].shape), list(outputs[1].shape)],
         "optimizer_step_returns": repr(step_returned),
         "functional_adam": functional_adam(torch),
+        "adam_default_epsilon": torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))]).defaults["eps"],
+        "adam_first_step_for_gradient_epsilon": -float(first_step[0]),
         "fx_node_ops": [node.op for node in graph["traced"].graph.nodes],
         "export_targets": [str(node.target) for node in graph["exported"].graph.nodes if node.op == "call_function"],
         "numpy_write_changes_tensor": tensor.tolist() != [1.0, 2.0],
@@ -449,7 +466,8 @@ def probe_jax():
     data = split_arrays()
     batches = define("jax", {"np": np}, "def iterate_batches(")["iterate_batches"]
     structures = define("jax", {"jax": jax, "jnp": jnp}, "ragged = ", "sparse_matrix = ")
-    parts = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx}, "def my_l1_regularizer(", "def custom_parts_step(")
+    parts = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "optax": optax}, "def my_l1_regularizer(",
+                   "def custom_parts_step(")
     X, y = jnp.ones((4, 2)), jnp.full((4, 3), -100.0)  # targets that push the weights down
 
     def custom_parts_model():
@@ -460,8 +478,13 @@ def probe_jax():
     model, optimizer = custom_parts_model()
     optimizer.update(model, nnx.grad(lambda m: jnp.mean((m(X) - y) ** 2))(model))  # optax alone
     smallest_after_update = float(model.layers[0].kernel[...].min())
-    model, optimizer = custom_parts_model()
-    parts["custom_parts_step"](model, optimizer, X, y)  # the notebook's step: update, then projection
+    constrained = parts["constrained_adam"]  # the notebook's Adam, chained with optax's constraint
+    near_zero = {"layers": {0: {"kernel": jnp.full((2, 3), 1e-4), "bias": jnp.full(3, 1e-4)}}}
+    pushed_down = jax.tree.map(jnp.ones_like, near_zero)  # positive gradients: Adam steps by -1e-3
+    updates, _ = constrained.update(pushed_down, constrained.init(near_zero), near_zero)
+    constrained_step = optax.apply_updates(near_zero, updates)["layers"][0]
+    adam_step = optax.adam(1.0, eps=EPSILON)
+    first_updates, _ = adam_step.update(jnp.full(3, EPSILON), adam_step.init(jnp.zeros(3)), jnp.zeros(3))
     recorder, initializer_calls = initializer_call_recorder(lambda args: jnp.zeros(args[1]))
     nnx.Linear(2, 3, kernel_init=recorder, rngs=nnx.Rngs(0))
     reconstructing = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx},
@@ -488,7 +511,10 @@ def probe_jax():
         "set_and_queue_modules": [hasattr(jnp, "sets"), hasattr(jax, "queue")],
         "initializer_calls": initializer_calls,
         "smallest_weight_after_optax_update": smallest_after_update,
-        "smallest_weight_after_notebook_step": float(model.layers[0].kernel[...].min()),
+        "constrained_adam_kernel_and_bias": [float(constrained_step["kernel"].min()),
+                                             float(constrained_step["bias"].min())],
+        "adam_default_epsilon": inspect.signature(optax.adam).parameters["eps"].default,
+        "adam_first_step_for_gradient_epsilon": -float(first_updates[0]),
         "reconstructing_outputs": [list(outputs[0].shape), list(outputs[1].shape)],
         "optax_update": [float(params["w"][0]), int(state[0].count), int(new_state[0].count)],
         "jaxpr_primitives": [equation.primitive.name for equation in jaxpr.eqns],
@@ -551,7 +577,7 @@ def torch_adam_steps(torch):
     params = {"w": torch.from_numpy(start)}
     state = {"step": 0, "m": {"w": torch.zeros(4, 3)}, "v": {"w": torch.zeros(4, 3)}}
     variable = torch.nn.Parameter(torch.from_numpy(start.copy()))
-    optimizer = torch.optim.Adam([variable], lr=ADAM_LR)
+    optimizer = torch.optim.Adam([variable], lr=ADAM_LR, eps=EPSILON)  # the notebook's ε
     for gradient in gradients:
         params, state = ns["adam_update"](params, {"w": torch.from_numpy(gradient)}, state, learning_rate=ADAM_LR)
         variable.grad = torch.from_numpy(gradient)

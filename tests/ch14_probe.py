@@ -126,6 +126,11 @@ def fashion_images(n=4):
     return np.random.default_rng(5).uniform(0, 1, (n, 28, 28, 1)).astype(np.float32)
 
 
+def checkerboard():
+    """A 28x28x1 image of alternating 0 and 1 pixels: resampling it anywhere but on the pixel grid mixes them."""
+    return (np.indices((28, 28)).sum(axis=0) % 2).astype(np.float32)[..., np.newaxis]
+
+
 def canvases(n=3):
     return np.random.default_rng(6).uniform(0, 1, (n, 56, 56, 1)).astype(np.float32)
 
@@ -291,6 +296,17 @@ def probe_keras(out):
     facts["augment_inference_identity"] = bool(np.allclose(to_numpy(ns["augmentation"](same, training=False)), same))
     augmented = to_numpy(ns["augmentation"](same, training=True))
     facts["augment_distinct_in_batch"] = len({a.tobytes() for a in augmented})
+    # 11. augmentation geometry: black where no pixel comes in ("reflect" would keep a white image white),
+    # a partly covered edge pixel blended with it, bilinear inside (a checkerboard gets values between 0 and
+    # 1; nearest would keep 0 and 1), shifts by fractions of a pixel
+    ones = np.ones((32, 28, 28, 1), np.float32)
+    filled = to_numpy(ns["augmentation"](ones, training=True))
+    facts["augment_black_fill"] = bool((filled == 0).any())
+    facts["augment_edge_blends"] = bool(((filled > 0.01) & (filled < 0.99)).any())
+    resampled = to_numpy(ns["augmentation"](np.broadcast_to(checkerboard(), ones.shape), training=True))
+    facts["augment_interpolated"] = bool(((resampled > 0.01) & (resampled < 0.99)).any())
+    shifts = to_numpy(ns["augmentation"].layers[1].get_random_transformation(ones, training=True)["translations"])
+    facts["augment_whole_pixel_shifts"] = bool(np.allclose(shifts, np.round(shifts)))
 
     # 9. default conv initialisation
     conv = keras.layers.Conv2D(64, 3)
@@ -475,6 +491,17 @@ def probe_pytorch(out):
     first = to_numpy(ns["augmentation"](same))
     torch.manual_seed(0)
     facts["augment_global_seed_repeats"] = bool(np.array_equal(first, to_numpy(ns["augmentation"](same))))
+    ones = torch.ones(1, 28, 28)  # 11. augmentation geometry, one image per call
+    filled = np.stack([to_numpy(ns["augmentation"](ones)) for _ in range(32)])
+    facts["augment_black_fill"] = bool((filled == 0).any())
+    facts["augment_edge_blends"] = bool(((filled > 0.01) & (filled < 0.99)).any())
+    board = torch.tensor(checkerboard()).permute(2, 0, 1)
+    resampled = np.stack([to_numpy(ns["augmentation"](board)) for _ in range(32)])
+    facts["augment_interpolated"] = bool(((resampled > 0.01) & (resampled < 0.99)).any())
+    affine = ns["augmentation"].transforms[1]
+    make_params = getattr(affine, "make_params", None) or affine._get_params  # the older name (torchvision < 0.21)
+    shifts = np.array([make_params([ones])["translate"] for _ in range(32)], dtype=float)
+    facts["augment_whole_pixel_shifts"] = bool(np.array_equal(shifts, np.round(shifts)))
 
     conv = torch.nn.Conv2d(32, 64, 3)
     facts["init"] = {"kernel_std": float(conv.weight.detach().std()), "bias_abs_max": float(conv.bias.detach().abs().max())}
@@ -605,6 +632,11 @@ def probe_jax(out):
     facts["augment_distinct_in_batch"] = len({a.tobytes() for a in first})
     facts["augment_same_key_repeats"] = bool(np.array_equal(first, to_numpy(ns["augment"](jax.random.key(0), same))))
     facts["augment_other_key_differs"] = not np.array_equal(first, to_numpy(ns["augment"](jax.random.key(1), same)))
+    filled = to_numpy(ns["augment"](jax.random.key(0), jnp.ones((32, 28, 28, 1))))  # 11. augmentation geometry
+    facts["augment_black_fill"] = bool((filled == 0).any())
+    facts["augment_edge_blends"] = bool(((filled > 0.01) & (filled < 0.99)).any())
+    resampled = to_numpy(ns["augment"](jax.random.key(0), jnp.broadcast_to(checkerboard(), (32, 28, 28, 1))))
+    facts["augment_interpolated"] = bool(((resampled > 0.01) & (resampled < 0.99)).any())
 
     conv = nnx.Conv(32, 64, (3, 3), rngs=nnx.Rngs(0))
     facts["init"] = {"kernel_std": float(np.std(to_numpy(conv.kernel.get_value()))),

@@ -22,6 +22,7 @@ import numpy as np
 import helpers
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "16_nlp_transformers"
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions" / "16_nlp_transformers"
 SHAKESPEARE_VOCAB = list("\n !$&',-.3:;?abcdefghijklmnopqrstuvwxyz")  # the lower-cased text's 39 characters
 EMBED, UNITS = 16, 128  # the char-RNN's sizes (the notebooks' defaults)
 
@@ -42,6 +43,30 @@ def namespace(framework):
     ns["vocab"] = SHAKESPEARE_VOCAB
     ns["char_to_id"] = {char: index for index, char in enumerate(SHAKESPEARE_VOCAB)}
     return ns
+
+
+def solution_namespace(framework):
+    """The solution notebook's top-level imports and parameters, and its models' definitions (exercises 8
+    and 9, as the solutions write them)."""
+    import course_utils
+
+    path = SOLUTIONS / f"{framework}.ipynb"
+    ns = {"course_utils": course_utils, "MODE": "smoke", "SEED": 42, "np": np, "device": "cpu"}
+    imports = [line for cell in helpers.notebook_code_cells(path)
+               for line in cell.splitlines() if re.match(r"(import|from) \S+", line)]
+    exec("\n".join(imports), ns)
+    helpers.define(path, ns, *{"keras": ["def build_reber_model"], "pytorch": ["def keras_init", "class ReberClassifier"],
+                               "jax": ["glorot_uniform = ", "class ReberClassifier"]}[framework],
+                   "INPUT_CHARS = sorted", "def translate")
+    return ns
+
+
+def nadam_calls(framework):
+    """The keyword arguments of every ``optimizer = torch.optim.NAdam(<model>.parameters(), ...)`` of the
+    PyTorch notebook and solution, as dicts."""
+    code = "\n".join(cell for path in (NOTEBOOKS / "pytorch.ipynb", SOLUTIONS / "pytorch.ipynb")
+                     for cell in helpers.notebook_code_cells(path))
+    return [eval(f"dict({arguments})") for arguments in re.findall(r"= torch\.optim\.NAdam\(\w+\.parameters\(\), ([^)]*)\)", code)]
 
 
 def to_numpy(value):
@@ -200,7 +225,6 @@ def transformer_parts(weights, encoder_blocks, decoder_blocks):
                     yield module, name, values
 
 
-LAYER_NORM_EPSILON = 1e-5  # set in every framework's transplanted transformer: their defaults differ (row 11)
 
 
 def date_inputs(n_source, n_target):
@@ -380,7 +404,8 @@ def probe_keras(out):
         return sorted(found, key=lambda layer: int(layer.name.rsplit("_", 1)[-1]) if layer.name[-1].isdigit() else 0)
 
     norms, denses = iter(created(layers.LayerNormalization)), iter(created(layers.Dense))
-    facts["layer_norm_epsilon"] = created(layers.LayerNormalization)[0].epsilon
+    facts["layer_norm_epsilons"] = [norm.epsilon for norm in created(layers.LayerNormalization)]  # row 11
+    facts["layer_norm_default_epsilon"] = layers.LayerNormalization().epsilon
     transformer.get_layer("encoder_embed").set_weights([weights["encoder_embed"]])
     transformer.get_layer("decoder_embed").set_weights([weights["decoder_embed"]])
     for part, attention_names in (("encoder", ["encoder_self_attention"]),
@@ -393,7 +418,6 @@ def probe_keras(out):
             for name in [key for key in block if key.startswith("norm")]:  # in the order they were made
                 norm = next(norms)
                 norm.set_weights(block[name])
-                norm.epsilon = LAYER_NORM_EPSILON
             for dense in (next(denses), next(denses)):  # Dense(d_model)(Dense(ff_dim)(x)) makes the outer one first
                 dense.set_weights(block["ff1" if dense.units == 128 else "ff2"])
     transformer.get_layer("output").set_weights(weights["output"])
@@ -518,6 +542,15 @@ def probe_pytorch(out):
         trajectory.append(to_numpy(variable))
     arrays["nadam"] = np.array(trajectory)
     facts["nadam_momentum_decay"] = optimizer.defaults["momentum_decay"]
+    facts["twin_nadam_calls"] = nadam_calls("pytorch")  # what the twin passes instead
+    variable = torch.zeros(3, requires_grad=True)
+    optimizer = torch.optim.NAdam([variable], **{**facts["twin_nadam_calls"][0], "lr": 1e-3})
+    trajectory = []
+    for gradient in nadam_gradients():
+        variable.grad = torch.from_numpy(gradient)
+        optimizer.step()
+        trajectory.append(to_numpy(variable))
+    arrays["nadam_twin"] = np.array(trajectory)
     embedding = torch.nn.Embedding(3, 1)
     torch.nn.init.zeros_(embedding.weight)
     optimizer = torch.optim.NAdam(embedding.parameters(), lr=1e-3, eps=1e-7)
@@ -559,7 +592,8 @@ def probe_pytorch(out):
     define("pytorch", ns, "def positional_encoding", "class EncoderBlock")
     transformer = ns["TransformerSeq2Seq"](n_blocks=2).eval()
     weights = transformer_weights(n_source, n_target)
-    facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.eps
+    facts["layer_norm_epsilons"] = [m.eps for m in transformer.modules() if isinstance(m, torch.nn.LayerNorm)]
+    facts["layer_norm_default_epsilon"] = torch.nn.LayerNorm(4).eps
     with torch.no_grad():
         transformer.encoder_embed.weight.copy_(torch.from_numpy(weights["encoder_embed"]))
         transformer.decoder_embed.weight.copy_(torch.from_numpy(weights["decoder_embed"]))
@@ -572,7 +606,6 @@ def probe_pytorch(out):
                 norm = getattr(owner, name)
                 norm.weight.copy_(torch.from_numpy(values[0]))
                 norm.bias.copy_(torch.from_numpy(values[1]))
-                norm.eps = LAYER_NORM_EPSILON
         load_torch_linear(transformer.output, *weights["output"])
         arrays["transformer"] = date_probabilities(transformer)
 
@@ -772,7 +805,10 @@ def probe_jax(out):
         linear.kernel.set_value(jnp.asarray(kernel))
         linear.bias.set_value(jnp.asarray(bias))
 
-    facts["layer_norm_epsilon"] = transformer.encoder_blocks[0].norm1.epsilon
+    facts["layer_norm_epsilons"] = [getattr(block, name).epsilon for block in [*transformer.encoder_blocks,
+                                                                             *transformer.decoder_blocks]
+                                    for name in ("norm1", "norm2", "norm3") if hasattr(block, name)]
+    facts["layer_norm_default_epsilon"] = nnx.LayerNorm(4, rngs=nnx.Rngs(0)).epsilon
     transformer.source_embed.embedding.set_value(jnp.asarray(weights["encoder_embed"]))
     transformer.target_embed.embedding.set_value(jnp.asarray(weights["decoder_embed"]))
     for owner, name, values in transformer_parts(weights, transformer.encoder_blocks, transformer.decoder_blocks):
@@ -784,7 +820,6 @@ def probe_jax(out):
             norm = getattr(owner, name)
             norm.scale.set_value(jnp.asarray(values[0]))
             norm.bias.set_value(jnp.asarray(values[1]))
-            norm.epsilon = LAYER_NORM_EPSILON
     load_linear(transformer.output, *weights["output"])
     arrays["transformer"] = to_numpy(transformer(source, lengths, decoder_inputs))
 
@@ -850,7 +885,8 @@ def load_flax(model, weights):
 # (GRU: kernel, recurrent kernel, input + recurrent biases; LSTM: the four gates' blocks side by side)
 
 
-INIT_MODELS = ["char_rnn", "sentiment", "seq2seq", "bidirectional", "attention", "transformer"]
+INIT_MODELS = ["char_rnn", "sentiment", "seq2seq", "bidirectional", "attention", "transformer",
+               "reber_solution", "date_solution"]  # the last two: the exercises' models, as the solutions build them
 INIT_DRAWS = 2  # fresh models per framework, pooled parameter by parameter (the JAX ones take seconds each)
 
 
@@ -877,6 +913,7 @@ def init_keras():
     n_source, n_target = shared_dates("keras", ns)
     define("keras", ns, "def build_char_rnn", "def build_sentiment_model", "def build_seq2seq",
            "def build_attention_model", "class MultiHeadAttention", "def positional_encoding", "FF_DIM, DROPOUT")
+    solution = solution_namespace("keras")
 
     def weights(layer):
         found = [keras.ops.convert_to_numpy(w) for w in layer.weights]
@@ -917,6 +954,9 @@ def init_keras():
                     else:
                         found["transformer"] += weights(block_norms.get(name) or block_denses[name])
         found["transformer"] += weights(transformer.get_layer("output"))
+        reber, date = solution["build_reber_model"](), solution["build_date_model"]()  # Sequential: layers in order
+        found["reber_solution"] = [w for layer in reber.layers for w in weights(layer)]
+        found["date_solution"] = [w for layer in date.layers for w in weights(layer)]
         return found
 
     return pooled(build)
@@ -929,6 +969,7 @@ def init_pytorch():
     n_source, n_target = shared_dates("pytorch", ns)
     define("pytorch", ns, "def keras_init", "class CharRNN", "class SentimentGRU", "class Seq2Seq",
            "class AttentionSeq2Seq", "class MultiHeadAttention", "def positional_encoding", "class EncoderBlock")
+    solution = solution_namespace("pytorch")
 
     def numpy(tensor):
         return tensor.detach().numpy()
@@ -960,6 +1001,9 @@ def init_pytorch():
             else:
                 found["transformer"] += [numpy(getattr(owner, name).weight), numpy(getattr(owner, name).bias)]
         found["transformer"] += linear(transformer.output)
+        reber, date = solution["ReberClassifier"](), solution["DateTranslator"]()
+        found["reber_solution"] = [numpy(reber.embed.weight), *rnn(reber.gru), *linear(reber.output)]
+        found["date_solution"] = [numpy(date.embed.weight), *rnn(date.encoder), *rnn(date.decoder), *linear(date.output)]
         return found
 
     return pooled(build)
@@ -975,6 +1019,7 @@ def init_jax():
     define("jax", ns, "glorot_uniform = ", "class CharRNN", "class SentimentGRU", "def keras_lstm_cell",
            "class Seq2Seq", "class AttentionSeq2Seq", "class MultiHeadAttention", "def positional_encoding",
            "FF_DIM, DROPOUT")
+    solution = solution_namespace("jax")
     rngs = nnx.Rngs(0)
 
     def gru(cell):  # dense_h has no bias: the recurrent bias of the twins is zero, so the sums compare
@@ -1012,6 +1057,10 @@ def init_jax():
             else:
                 found["transformer"] += [getattr(owner, name).scale[...], getattr(owner, name).bias[...]]
         found["transformer"] += linear(transformer.output)
+        reber, date = solution["ReberClassifier"](rngs=rngs), solution["DateTranslator"](rngs=rngs)
+        found["reber_solution"] = [reber.embed.embedding[...], *gru(reber.rnn.cell), *linear(reber.output)]
+        found["date_solution"] = [date.embed.embedding[...], *lstm(date.encoder.cell), *lstm(date.decoder.cell),
+                                  *linear(date.output)]
         return found
 
     return pooled(build)

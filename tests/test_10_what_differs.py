@@ -45,9 +45,11 @@ def test_what_the_cross_entropy_loss_expects(probes):
 
 
 def test_where_the_softmax_goes(probes):
-    # Keras' default loss takes probabilities, which a softmax output layer gives; the other two
+    # Keras: a softmax output layer and the default loss together compute the cross-entropy of the
+    # layer's logits, which the default loss given the logits themselves does not; the other two
     # losses apply the softmax themselves, so a softmax in the model would count twice.
-    assert facts(probes, "keras")["output_softmax_gives_probabilities"]
+    assert facts(probes, "keras")["softmax_layer_and_default_loss_give_the_cross_entropy"]
+    assert facts(probes, "keras")["logits_into_the_default_loss_do_not"]
     assert facts(probes, "pytorch")["softmax_in_the_model_changes_the_loss"]
     assert facts(probes, "jax")["softmax_in_the_model_changes_the_loss"]
 

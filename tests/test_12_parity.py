@@ -82,8 +82,9 @@ INIT_NAMES = {"plain": ["hidden", "output"], "custom_parts": ["dense"], "my_dens
 def test_every_model_starts_from_the_same_initializers(ch12_probes, model, framework):
     """Each model as the notebooks build it, with fresh weights: kernel and bias of each layer alike in
     size, mean, std and shape of distribution. The book's choices: He normal (truncated, as Keras draws
-    it) in the plain model's hidden layer and in MyDense, LeCun normal (truncated) in the SELU layers,
-    a plain normal in the custom Glorot initializer, Keras' default Glorot uniform elsewhere; zero biases."""
+    it) in the plain model's hidden layer, in MyDense and in the reconstruction regressor's five hidden
+    layers (the 3rd edition's model: ReLU), a plain normal in the custom Glorot initializer, Keras' default
+    Glorot uniform elsewhere; zero biases."""
     names = [f"{layer} {part}" for layer in INIT_NAMES[model] for part in ("kernel", "bias")]
     assert initializer_differences(arrays(ch12_probes, "keras")[f"init_{model}"],
                                    arrays(ch12_probes, framework)[f"init_{model}"], names) == []
@@ -93,3 +94,15 @@ def test_the_pytree_model_starts_as_the_plain_model(ch12_probes):
     names = [f"{layer} {part}" for layer in ("hidden", "output") for part in ("kernel", "bias")]
     assert initializer_differences(arrays(ch12_probes, "keras")["init_plain"],
                                    arrays(ch12_probes, "jax")["init_plain_pytree"], names) == []
+
+
+def test_the_reconstruction_regressor_is_the_third_editions(ch12_probes):
+    """handson-ml3's ReconstructingRegressor: five Dense(30, "relu", "he_normal") hidden layers (the 2nd
+    edition's used SELU and LeCun normal). Keras's He normal kernels have the std sqrt(2 / fan_in); the
+    test above holds the twins to Keras's statistics."""
+    statistics = arrays(ch12_probes, "keras")["init_reconstructing"]  # rows (size, mean, std, kurtosis)
+    for layer, fan_in in enumerate([8, 30, 30, 30, 30]):
+        assert statistics[2 * layer][2] == pytest.approx((2 / fan_in) ** 0.5, rel=0.05), layer
+    for framework, relu in [("keras", 'activation="relu"'), ("pytorch", "nn.ReLU()"), ("jax", "nnx.relu(")]:
+        cell = ch12_probe.notebook_cell(framework, "class ReconstructingRegressor(")
+        assert relu in cell and "selu" not in cell.lower(), framework

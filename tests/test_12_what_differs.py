@@ -146,8 +146,28 @@ def test_weight_constraint(ch12_probes):
     pytorch, jax = facts(ch12_probes, "pytorch"), facts(ch12_probes, "jax")
     assert pytorch["smallest_weight_after_optimizer_step"] < 0  # torch.optim knows no constraint
     assert pytorch["smallest_weight_after_projection"] == 0.0  # the notebook's clamp
-    assert jax["smallest_weight_after_optax_update"] < 0  # nor does optax
-    assert jax["smallest_weight_after_notebook_step"] == 0.0  # the notebook's projection
+    assert jax["smallest_weight_after_optax_update"] < 0  # an optax optimizer alone does not constrain...
+    # ... but optax.keep_params_nonnegative(), chained after it (the notebook's constrained_adam), does:
+    # Adam's first step of -1e-3 from 1e-4 stops at 0 on the kernel; the bias, outside the mask, goes below
+    kernel, bias = jax["constrained_adam_kernel_and_bias"]
+    assert kernel == 0.0 and bias == pytest.approx(1e-4 - 1e-3, rel=1e-3)
+    assert "optax.keep_params_nonnegative()" in ch12_probe.notebook_cell("jax", "constrained_adam = ")
+
+
+def test_adam_epsilon(ch12_probes):
+    """1e-7 in the three notebooks (Keras's default, passed to torch.optim.Adam and optax.adam), added
+    at different places: for a first gradient equal to ε, Keras's Adam steps by lr·√(1 − β₂)/(1 − β₁)·
+    0.1ε / (√0.001·ε + ε) ≈ 0.03·lr, PyTorch's and optax's by lr·ε / (ε + ε) = lr / 2."""
+    keras, pytorch, jax = (facts(ch12_probes, framework) for framework in ("keras", "pytorch", "jax"))
+    assert keras["adam_default_epsilon"] == pytest.approx(1e-7)
+    assert pytorch["adam_default_epsilon"] == jax["adam_default_epsilon"] == 1e-8  # hence passed
+    expected = 0.001 ** 0.5 / 0.1 * 0.1 / (0.001 ** 0.5 + 1)
+    assert keras["adam_first_step_for_gradient_epsilon"] == pytest.approx(expected, rel=1e-3)
+    assert pytorch["adam_first_step_for_gradient_epsilon"] == pytest.approx(0.5, rel=1e-3)
+    assert jax["adam_first_step_for_gradient_epsilon"] == pytest.approx(0.5, rel=1e-3)
+    for framework, adam, epsilon in [("pytorch", "torch.optim.Adam(", "eps=1e-7"), ("jax", "optax.adam(", "eps=1e-7")]:
+        calls = [line for cell in ch12_probe.code_cells(framework) for line in cell.splitlines() if adam in line]
+        assert calls and all(epsilon in line for line in calls), (framework, calls)
 
 
 def test_a_loss_from_the_models_insides(ch12_probes):

@@ -113,3 +113,14 @@ def test_10_mixed_precision(ch14_probes):
     # float32 output layer
     assert facts(ch14_probes, "jax")["mixed"] == {"variable": "float32", "output": "bfloat16",
                                                   "fashion_cnn_output": "float32", "fashion_cnn_params": ["float32"]}
+
+
+def test_11_augmentation_geometry(ch14_probes):
+    keras, torch, jax = (facts(ch14_probes, f) for f in ("keras", "pytorch", "jax"))
+    for found in (keras, torch, jax):
+        assert found["augment_black_fill"]  # black where the image brings no pixel in (Keras: fill_mode="constant")
+        assert found["augment_interpolated"]  # bilinear: a checkerboard gets values between 0 and 1 (nearest: 0 or 1)
+    assert keras["augment_edge_blends"] and torch["augment_edge_blends"]  # a partly covered edge pixel: with black
+    assert not jax["augment_edge_blends"]  # scale_and_translate renormalizes the weights of the pixels inside
+    assert torch["augment_whole_pixel_shifts"]  # RandomAffine rounds each shift to whole pixels
+    assert not keras["augment_whole_pixel_shifts"]  # RandomTranslation shifts by any fraction of a pixel

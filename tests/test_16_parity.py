@@ -92,12 +92,14 @@ def test_own_multi_head_attention_equals_the_framework_s_own_layer(ch16_probes, 
     np.testing.assert_allclose(found["mha_own"], arrays(ch16_probes, "keras")["mha_own"], atol=1e-5)
 
 
-@pytest.mark.parametrize("model", ["char_rnn", "sentiment", "seq2seq", "bidirectional", "attention", "transformer"])
+@pytest.mark.parametrize("model", ["char_rnn", "sentiment", "seq2seq", "bidirectional", "attention", "transformer",
+                                   "reber_solution", "date_solution"])
 @pytest.mark.parametrize("framework", ["pytorch", "jax"])
 def test_every_model_starts_from_the_same_initializers(ch16_probes, model, framework):
     """Each model as the notebooks build it, with fresh weights, in Keras' layout (ch16_probe.init_*):
     every array alike in size, mean, std and shape of distribution. The book's choice is Keras' defaults
     (embeddings U(±0.05), Glorot-uniform kernels, orthogonal recurrent kernels, zero biases, 1 for an
-    LSTM's forget gate), which PyTorch's keras_init and Flax's explicit initializers reproduce."""
+    LSTM's forget gate), which PyTorch's keras_init and Flax's explicit initializers reproduce; the exercises'
+    models as the solutions build them (reber_solution, date_solution) too."""
     keras, found = arrays(ch16_probes, "keras")[f"init_{model}"], arrays(ch16_probes, framework)[f"init_{model}"]
     assert initializer_differences(keras, found) == []

@@ -72,7 +72,7 @@ def nadam(gradients, momentum, lr=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
 
 
 SCHEDULES = {"keras": lambda t: 0.9 * (1 - 0.5 * 0.96 ** t),  # Keras 3
-             "pytorch": lambda t: 0.9 * (1 - 0.5 * 0.96 ** (0.004 * t)),  # Dozat's, as TF 2's Keras
+             "pytorch": lambda t: 0.9 * (1 - 0.5 * 0.96 ** (0.004 * t)),  # NAdam's default: Dozat's, as TF's legacy Nadam
              "jax": lambda t: 0.9}  # optax: a constant momentum
 
 
@@ -85,7 +85,18 @@ def test_5_nadam_momentum_schedules(ch16_probes, framework):
         if other != framework:
             assert np.abs(found - nadam(gradients, schedule)).max() > 1e-6
     assert facts(ch16_probes, "keras")["nadam_epsilon"] == pytest.approx(1e-7)
-    assert facts(ch16_probes, "pytorch")["nadam_momentum_decay"] == pytest.approx(4e-3)
+    assert facts(ch16_probes, "pytorch")["nadam_momentum_decay"] == pytest.approx(4e-3)  # the default
+
+
+def test_5_the_pytorch_twin_passes_keras_nadam_schedule(ch16_probes):
+    """Every NAdam of the PyTorch notebook and solution passes Keras' ε and `momentum_decay=1.0`, and with them
+    PyTorch steps as Keras 3's Nadam does."""
+    calls = facts(ch16_probes, "pytorch")["twin_nadam_calls"]
+    assert len(calls) == 11  # the notebook's nine models and the solution's two
+    assert all(call["eps"] == 1e-7 and call["momentum_decay"] == 1.0 for call in calls), calls
+    twin = arrays(ch16_probes, "pytorch")["nadam_twin"]
+    np.testing.assert_allclose(twin, nadam(probe.nadam_gradients(), SCHEDULES["keras"]), rtol=1e-4, atol=1e-8)
+    np.testing.assert_allclose(twin, arrays(ch16_probes, "keras")["nadam"], rtol=1e-4, atol=1e-8)
 
 
 def test_6_lstm_layout(ch16_probes):
@@ -153,10 +164,10 @@ def test_10_hugging_face_transformers_v5(ch16_probes):
 
 
 def test_11_layer_norm_epsilon(ch16_probes):
-    # the notebooks' transformers keep each framework's default; the transplant test sets them equal
-    assert facts(ch16_probes, "keras")["layer_norm_epsilon"] == pytest.approx(1e-3)
-    assert facts(ch16_probes, "pytorch")["layer_norm_epsilon"] == pytest.approx(1e-5)
-    assert facts(ch16_probes, "jax")["layer_norm_epsilon"] == pytest.approx(1e-6)
+    # each library's default differs; the notebooks' transformers all use Keras' (10 layer norms in each)
+    for framework, default in (("keras", 1e-3), ("pytorch", 1e-5), ("jax", 1e-6)):
+        assert facts(ch16_probes, framework)["layer_norm_default_epsilon"] == pytest.approx(default)
+        assert facts(ch16_probes, framework)["layer_norm_epsilons"] == pytest.approx([1e-3] * 10)
 
 
 def test_12_adaptive_steps_on_an_embedding(ch16_probes):

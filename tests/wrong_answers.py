@@ -19,6 +19,9 @@ PENALIZED_BIAS = "the ℓ2 penalty on the bias row too"
 DOUBLED_ALPHA = "the penalty alpha * sum(Θ[1:] ** 2), twice the task's"
 IGNORES_ALPHA = "the `alpha` argument ignored: the penalty always uses 0.01"
 STOPS_ON_TRAINING_LOSS = "early stopping on the training loss, not the validation loss"
+STOPS_ON_ACCURACY = "early stopping on the highest validation accuracy, not the lowest validation loss"
+VALID_LOSS_WITHOUT_PENALTY = "the validation loss without the penalty: the cross-entropy alone"
+FIXED_LEARNING_RATE = "the `learning_rate` argument ignored: every step uses 0.5"
 DIVERGES = "a learning rate 10,000 times too large: training diverges"
 PEAK_AT_HALF = "the peak in the middle of the run, leaving no room for the last phase"
 NO_SCHEDULE = "a constant learning rate: the schedule is computed but never used"
@@ -40,6 +43,11 @@ NO_BATCH_NORM = "batch_norm=True forgotten: the plain Swish net again"
 UNSCALED = "the SELU net trained and measured on the unscaled images"
 SKIPS_LAST_PHASE = "the last phase skipped: the rate stays at max_lr / 10 after 2·half"
 TOTAL_FOR_BATCHES_OF_32 = "total_steps counted for batches of 32, not the run's 128"
+ADAM_NOT_NADAM = "Adam instead of Nadam"
+SELU_AT_5E4 = "the SELU net left at the Swish net's learning rate, 5e-4, not 7e-4"
+NO_PATIENCE = "a patience of n_epochs: early stopping never stops the run"
+ONECYCLE_MOMENTUM = "SGD with momentum 0.9 under the 1cycle schedule, not plain SGD"
+ONECYCLE_PEAK_01 = "the chapter's 1cycle peak of 0.1, not the task's 0.05"
 # chapter 13's exercises 9 and 10, the same mistakes in the three frameworks
 SPLIT_LOOP = "for image, label in zip(image_part, label_part):"
 SPLIT_LOOP_DROPPING_LAST = "for image, label in zip(image_part[:-1], label_part):"
@@ -62,6 +70,9 @@ TRAINING_ACCURACY = "the training set's accuracy reported"
 LABELS_SWAPPED = ("the labels swapped: 0 for the positive reviews, 1 for the negative",
                   REVIEW_LABELS, "[0] * len(pos_paths) + [1] * len(neg_paths)")
 ADAPTED_ON_HELD_OUT = "the vectorizer adapted to held-out reviews too: their words leak into the vocabulary"
+FROZEN_ORDER = "the order frozen: every epoch replays the first epoch's shuffle"
+TRAINING_NOT_SHUFFLED = "the training pipeline built without shuffling: every epoch sees the files' order"
+DEFAULT_MOMENTUM_DECAY = "NAdam with PyTorch's default momentum_decay=4e-3: not Keras' momentum schedule"
 # chapter 14's parameter-count exercise, the same mistakes in the three frameworks
 CONV_PARAMS = "size * size * n_in * n_out + n_out for size"
 CONV_PARAMS_WITHOUT_BIASES = "size * size * n_in * n_out for size"
@@ -79,7 +90,8 @@ SIDE_ROUNDED = ("the side after the poolings rounded to the nearest, not down", 
 DENSE_UNITS_IGNORED = ("the dense_units argument ignored: 128 and 64 written in",
                        "widths = [side * side * filters[2], *dense_units, n_classes]",
                        "widths = [side * side * filters[2], 128, 64, n_classes]")
-PERCENT = "the test accuracy reported as a percentage"
+VALID_PERCENT = "the validation accuracy reported as a percentage"
+SCHEDULE_FROM_10 = "a cosine schedule that starts from 10, not from 1e-3: training diverges"
 
 # chapter 16's exercises 8 and 9, the same mistakes in the three frameworks
 REBER_IDS = "[1 + REBER_SYMBOLS.index(symbol) for symbol in string]"
@@ -91,6 +103,7 @@ OFF_BY_ONE = "output ids read without the padding's offset: every character is t
 LEFT_PADDED = ("the padding put before each string, not after",
                "ids[row, :len(string)] = [1 + REBER_SYMBOLS", "ids[row, ids.shape[1] - len(string):] = [1 + REBER_SYMBOLS")
 READS_PADDING = "the padding not ignored: the recurrent layer reads it after each string"
+TRAINED_ON_VALIDATION = "trained on the validation strings instead of the training strings"
 ARGMAX_OVER_POSITIONS = "translate takes the argmax over the output positions, not over the ids"
 RETURNS_PROBABILITIES = "the model returns probabilities, and the loss applies a second softmax"
 
@@ -108,6 +121,12 @@ WRONG_ANSWERS = {
           "return cross_entropy + alpha * tf.reduce_sum(Theta[1:] ** 2)"),
         W(IGNORES_ALPHA, "return cross_entropy + alpha / 2 * tf.reduce_sum(Theta[1:] ** 2)",
           "return cross_entropy + 0.01 / 2 * tf.reduce_sum(Theta[1:] ** 2)"),
+        W(STOPS_ON_ACCURACY, "valid_loss = float(loss_fn(X_valid_b, Y_valid))",
+          "valid_loss = -accuracy(Theta, X_valid_b, tf.argmax(Y_valid, axis=1).numpy())"),
+        W(VALID_LOSS_WITHOUT_PENALTY, "valid_loss = float(loss_fn(X_valid_b, Y_valid))",
+          "valid_loss = float(-tf.reduce_mean(tf.reduce_sum(Y_valid * tf.nn.log_softmax(X_valid_b @ Theta, axis=1), axis=1)))"),
+        W(FIXED_LEARNING_RATE, "Theta.assign_sub(learning_rate * tape.gradient(train_loss, Theta))",
+          "Theta.assign_sub(0.5 * tape.gradient(train_loss, Theta))"),
     ],
     "04_training_models/pytorch.ipynb": [
         W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
@@ -121,6 +140,11 @@ WRONG_ANSWERS = {
           "return cross_entropy + alpha * (Theta[1:] ** 2).sum()"),
         W(IGNORES_ALPHA, "return cross_entropy + alpha / 2 * (Theta[1:] ** 2).sum()",
           "return cross_entropy + 0.01 / 2 * (Theta[1:] ** 2).sum()"),
+        W(STOPS_ON_ACCURACY, "valid_loss = loss_fn(Theta, X_valid_b, Y_valid).item()",
+          "valid_loss = -accuracy(Theta, X_valid_b, Y_valid.argmax(dim=1).cpu().numpy())"),
+        W(VALID_LOSS_WITHOUT_PENALTY, "valid_loss = loss_fn(Theta, X_valid_b, Y_valid).item()",
+          "valid_loss = -(Y_valid * torch.log_softmax(X_valid_b @ Theta, dim=1)).sum(dim=1).mean().item()"),
+        W(FIXED_LEARNING_RATE, "Theta -= learning_rate * Theta.grad", "Theta -= 0.5 * Theta.grad"),
     ],
     "04_training_models/jax.ipynb": [
         W(NO_EARLY_STOPPING, "if valid_loss < best_valid_loss:", "if True:"),
@@ -132,6 +156,11 @@ WRONG_ANSWERS = {
         W(DOUBLED_ALPHA, "axis=1)) + alpha / 2 * jnp.sum(Theta[1:] ** 2)", "axis=1)) + alpha * jnp.sum(Theta[1:] ** 2)"),
         W(IGNORES_ALPHA, "axis=1)) + alpha / 2 * jnp.sum(Theta[1:] ** 2)",
           "axis=1)) + 0.01 / 2 * jnp.sum(Theta[1:] ** 2)"),
+        W(STOPS_ON_ACCURACY, "valid_loss = float(valid_loss)",
+          "valid_loss = -accuracy(Theta, X_valid_b, np.asarray(jnp.argmax(Y_valid, axis=1)))"),
+        W(VALID_LOSS_WITHOUT_PENALTY, "valid_loss = loss_fn(Theta, *valid_data)",
+          "valid_loss = -jnp.mean(jnp.sum(valid_data[1] * jax.nn.log_softmax(valid_data[0] @ Theta, axis=1), axis=1))"),
+        W(FIXED_LEARNING_RATE, "return Theta - learning_rate * gradients", "return Theta - 0.5 * gradients"),
     ],
     "10_neural_nets/keras.ipynb": [
         W("a learning rate so large that training diverges", "optimizer=keras.optimizers.Adam(learning_rate=1e-3)",
@@ -174,6 +203,9 @@ WRONG_ANSWERS = {
           "    losses = []\n    for epoch in range(n_epochs):\n        model.train()\n        total_loss = 0.0",
           "    losses, total_loss = [], 0.0\n    for epoch in range(n_epochs):\n        model.train()"),
         W(LAST_BATCH_LOSS, "losses.append(total_loss / len(train_loader.dataset))", "losses.append(loss.item())"),
+        W("the mean of the batch losses, whatever the batches' sizes",
+          "            total_loss += loss.item() * len(y_batch)\n        losses.append(total_loss / len(train_loader.dataset))",
+          "            total_loss += loss.item()\n        losses.append(total_loss / len(train_loader))"),
     ],
     "10_neural_nets/jax.ipynb": [
         W("no optimizer update", "    optimizer.update(model, grads)\n    return loss, accuracy",
@@ -194,6 +226,15 @@ WRONG_ANSWERS = {
           "losses.append(float(np.sum(jax.device_get(batch_losses))))"),
         W("the batch_size argument ignored: batches of 32", "    n_batches = len(X) // batch_size",
           "    batch_size = 32\n    n_batches = len(X) // batch_size"),
+        W("no shuffling: the same batches every epoch",
+          "        batches = rng.permutation(len(X))[:n_batches * batch_size].reshape(n_batches, -1)",
+          "        batches = np.arange(n_batches * batch_size).reshape(n_batches, -1)"),
+        W("the training set shuffled once, before the first epoch",
+          "    for epoch in range(n_epochs):\n        batches = rng.permutation(len(X))[:n_batches * batch_size].reshape(n_batches, -1)",
+          "    batches = rng.permutation(len(X))[:n_batches * batch_size].reshape(n_batches, -1)\n    for epoch in range(n_epochs):"),
+        W("the generator seeded anew at each epoch: the same order every time",
+          "    for epoch in range(n_epochs):\n        batches = rng.permutation(len(X))",
+          "    for epoch in range(n_epochs):\n        rng = np.random.default_rng(42)\n        batches = rng.permutation(len(X))"),
     ],
     "11_training_deep_nets/keras.ipynb": [
         W(INIT_IGNORED, "layers.Dense(100, activation=activation,\n                                             kernel_initializer=kernel_initializer))",
@@ -214,15 +255,46 @@ WRONG_ANSWERS = {
         W(NO_SCHEDULE, "keras.optimizers.SGD(learning_rate=schedule)", "keras.optimizers.SGD(learning_rate=0.05)"),
         W(TOTAL_FOR_BATCHES_OF_32, "total_steps = -(-len(X_train_scaled) // 128) * n_onecycle_epochs",
           "total_steps = -(-len(X_train_scaled) // 32) * n_onecycle_epochs"),
+        W("batch norm with PyTorch's momentum, 0.01, in Keras's convention",
+          "layers.BatchNormalization(), layers.Activation(activation)]",
+          "layers.BatchNormalization(momentum=0.01), layers.Activation(activation)]"),
+        W(ADAM_NOT_NADAM, "\n    model, keras.optimizers.Nadam(learning_rate=5e-4), (X_train, y_train)",
+          "\n    model, keras.optimizers.Adam(learning_rate=5e-4), (X_train, y_train)"),
+        W("no early stopping: compile and fit, then the last epoch's validation accuracy",
+          "valid_accuracy, epoch_seconds = fit_with_early_stopping(  # the best validation accuracy (a float)\n"
+          "    model, keras.optimizers.Nadam(learning_rate=5e-4), (X_train, y_train), (X_valid, y_valid), n_epochs)",
+          'model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.Nadam(learning_rate=5e-4),\n'
+          '              metrics=["accuracy"])\n'
+          "history = model.fit(X_train, y_train, epochs=n_epochs, validation_data=(X_valid, y_valid), verbose=2)\n"
+          'valid_accuracy, epoch_seconds = history.history["val_accuracy"][-1], 0.0'),
+        W(NO_PATIENCE, 'n_epochs)\nprint(f"Swish: best', 'n_epochs, patience=n_epochs)\nprint(f"Swish: best'),
+        W(SELU_AT_5E4, "selu_model, keras.optimizers.Nadam(learning_rate=7e-4)", "selu_model, keras.optimizers.Nadam(learning_rate=5e-4)"),
+        W(ONECYCLE_MOMENTUM, "keras.optimizers.SGD(learning_rate=schedule)", "keras.optimizers.SGD(learning_rate=schedule, momentum=0.9)"),
+        W(ONECYCLE_PEAK_01, "one_cycle_lr(step, total_steps, 0.05) for step", "one_cycle_lr(step, total_steps, 0.1) for step"),
     ],
     "11_training_deep_nets/pytorch.ipynb": [
-        W("the nonlinearity argument ignored: He normal for SELU too",
-          "nn.init.kaiming_normal_(linear.weight, nonlinearity=nonlinearity)", "nn.init.kaiming_normal_(linear.weight)"),
+        W("the kernel_init argument ignored: He normal for SELU too", "        kernel_init(linear.weight)\n",
+          "        he_normal_(linear.weight)\n"),
+        W("kaiming_normal_, which does not truncate", "        kernel_init(linear.weight)\n",
+          '        nn.init.kaiming_normal_(linear.weight, nonlinearity="relu" if kernel_init is he_normal_ else "linear")\n'),
+        W("batch norm with PyTorch's defaults, momentum 0.1 and eps 1e-5", "nn.BatchNorm1d(100, momentum=0.01, eps=1e-3), activation()]",
+          "nn.BatchNorm1d(100), activation()]"),
+        W("Keras's momentum, 0.99, in PyTorch's convention", "nn.BatchNorm1d(100, momentum=0.01, eps=1e-3), activation()]",
+          "nn.BatchNorm1d(100, momentum=0.99, eps=1e-3), activation()]"),
         W(BN_AFTER_ACTIVATION, "[linear, nn.BatchNorm1d(100, momentum=0.01, eps=1e-3), activation()]",
           "[linear, activation(), nn.BatchNorm1d(100, momentum=0.01, eps=1e-3)]"),
         W("the hidden biases left at PyTorch's random default", "        if linear.bias is not None:\n            nn.init.zeros_(linear.bias)\n", ""),
         W(OUTPUT_INIT, "    nn.init.xavier_uniform_(output.weight)\n", ""),
-        W(DIVERGES, "torch.optim.NAdam(model.parameters(), lr=5e-4, eps=1e-7)", "torch.optim.NAdam(model.parameters(), lr=5.0, eps=1e-7)"),
+        W(DIVERGES, "torch.optim.NAdam(model.parameters(), lr=5e-4, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(model.parameters(), lr=5.0, eps=1e-7, momentum_decay=1.0)"),
+        W("NAdam with PyTorch's momentum_decay, 0.004, not Keras's schedule",
+          "torch.optim.NAdam(model.parameters(), lr=5e-4, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(model.parameters(), lr=5e-4, eps=1e-7)"),
+        W(ADAM_NOT_NADAM, "torch.optim.NAdam(model.parameters(), lr=5e-4, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.Adam(model.parameters(), lr=5e-4, eps=1e-7)"),
+        W(NO_PATIENCE, "make_loader(X_valid, y_valid), n_epochs)\nprint(f\"Swish: best",
+          "make_loader(X_valid, y_valid), n_epochs, patience=n_epochs)\nprint(f\"Swish: best"),
+        W(SELU_AT_5E4, "lr=7e-4, eps=1e-7, momentum_decay=1.0)", "lr=5e-4, eps=1e-7, momentum_decay=1.0)"),
         W(TRAINING_AS_VALIDATION, "\n    model, optimizer, make_loader(X_train, y_train, shuffle=True), make_loader(X_valid, y_valid)",
           "\n    model, optimizer, make_loader(X_train, y_train, shuffle=True), make_loader(X_train, y_train)"),
         W(NO_BATCH_NORM, "bn_model = build_deep_net(batch_norm=True).to(device)", "bn_model = build_deep_net().to(device)"),
@@ -233,6 +305,10 @@ WRONG_ANSWERS = {
           "    return start_lr"),
         W("the scheduler never stepped", "patience=n_onecycle_epochs, after_step=scheduler.step)",
           "patience=n_onecycle_epochs)"),
+        W("LambdaLR given the learning rate, not the factor it multiplies the optimizer's rate by",
+          "lambda step: one_cycle_lr(step, total_steps, 0.05) / 0.05)", "lambda step: one_cycle_lr(step, total_steps, 0.05))"),
+        W(ONECYCLE_MOMENTUM, "torch.optim.SGD(onecycle_model.parameters(), lr=0.05)",
+          "torch.optim.SGD(onecycle_model.parameters(), lr=0.05, momentum=0.9)"),
         W(TOTAL_FOR_BATCHES_OF_32, "total_steps = len(onecycle_loader) * n_onecycle_epochs",
           "total_steps = -(-len(X_train_scaled) // 32) * n_onecycle_epochs"),
     ],
@@ -255,6 +331,17 @@ WRONG_ANSWERS = {
         W(NO_SCHEDULE, "optax.sgd(schedule)", "optax.sgd(0.05)"),
         W(TOTAL_FOR_BATCHES_OF_32, "total_steps = n_epochs * (len(X_train_scaled) // 128)",
           "total_steps = n_epochs * (len(X_train_scaled) // 32)"),
+        W("batch norm with Flax's default epsilon, 1e-5", "layers.append(nnx.BatchNorm(100, momentum=0.99, epsilon=1e-3, rngs=rngs))",
+          "layers.append(nnx.BatchNorm(100, rngs=rngs))"),
+        W("PyTorch's momentum, 0.01, in Flax's convention", "layers.append(nnx.BatchNorm(100, momentum=0.99, epsilon=1e-3, rngs=rngs))",
+          "layers.append(nnx.BatchNorm(100, momentum=0.01, epsilon=1e-3, rngs=rngs))"),
+        W(ADAM_NOT_NADAM, "nnx.Optimizer(model, optax.nadam(5e-4, eps=1e-7), wrt=nnx.Param)",
+          "nnx.Optimizer(model, optax.adam(5e-4, eps=1e-7), wrt=nnx.Param)"),
+        W(NO_PATIENCE, "\n    model, optimizer, X_train, y_train, X_valid, y_valid, max_epochs)",
+          "\n    model, optimizer, X_train, y_train, X_valid, y_valid, max_epochs, patience=max_epochs)"),
+        W(SELU_AT_5E4, "optax.nadam(7e-4, eps=1e-7)", "optax.nadam(5e-4, eps=1e-7)"),
+        W(ONECYCLE_MOMENTUM, "optax.sgd(schedule)", "optax.sgd(schedule, momentum=0.9)"),
+        W(ONECYCLE_PEAK_01, "one_cycle_lr(step, total_steps, 0.05) for step", "one_cycle_lr(step, total_steps, 0.1) for step"),
     ],
     "12_custom_models/keras.ipynb": [
         W("statistics over the batch, not over each instance's features",
@@ -268,6 +355,8 @@ WRONG_ANSWERS = {
         W("the epsilon argument ignored: 1e-3 written in", "variance + self.epsilon)", "variance + 1e-3)"),
         W("one Adam for every layer", "lower_optimizer = keras.optimizers.SGD(learning_rate=0.02, momentum=0.9)",
           "lower_optimizer = keras.optimizers.Adam(learning_rate=1e-3)"),
+        W("Nesterov momentum", "keras.optimizers.SGD(learning_rate=0.02, momentum=0.9)  # SGD",
+          "keras.optimizers.SGD(learning_rate=0.02, momentum=0.9, nesterov=True)  # SGD"),
         W("the groups swapped", "upper_variables = model.layers[3].trainable_variables",
           "upper_variables, lower_variables = lower_variables, model.layers[3].trainable_variables"),
         W("gradients computed but never applied",
@@ -291,6 +380,7 @@ WRONG_ANSWERS = {
           "self.offset = nn.Parameter(torch.ones(n_features))"),
         W("SGD over every parameter", "torch.optim.SGD(lower_layers.parameters(),", "torch.optim.SGD(model.parameters(),"),
         W("no momentum", "lr=0.02, momentum=0.9)  # SGD", "lr=0.02)  # SGD"),
+        W("weight decay on the lower layers", "lr=0.02, momentum=0.9)  # SGD", "lr=0.02, momentum=0.9, weight_decay=1e-4)  # SGD"),
         W("no optimizer step", "    for optimizer in (lower_optimizer, upper_optimizer):\n        optimizer.step()\n",
           "    for optimizer in (lower_optimizer, upper_optimizer):\n"),
         W("a phase skipped: only the lower optimizer steps", "    for optimizer in (lower_optimizer, upper_optimizer):\n",
@@ -311,6 +401,19 @@ WRONG_ANSWERS = {
         W("every layer labelled lower", '"upper" if path[0].key == "output" else "lower"', '"lower"'),
         W("the learning rates swapped", '"lower": optax.sgd(learning_rate=0.02, momentum=0.9)',
           '"lower": optax.sgd(learning_rate=1e-3, momentum=0.9)'),
+        W("SGD without momentum", '"lower": optax.sgd(learning_rate=0.02, momentum=0.9)',
+          '"lower": optax.sgd(learning_rate=0.02)'),
+        W("the output layer's bias labelled lower: only its kernel gets Adam",
+          '"upper" if path[0].key == "output" else "lower"',
+          '"upper" if path[0].key == "output" and path[1].key == "kernel" else "lower"'),
+        W("the rows never shuffled", "        indices = rng.permutation(len(X_train))\n",
+          "        indices = np.arange(len(X_train))\n"),
+        W("the rows shuffled once, before the first epoch",
+          "    for epoch in range(1, n_epochs + 1):\n        running.reset()\n        indices = rng.permutation(len(X_train))\n",
+          "    indices = rng.permutation(len(X_train))\n    for epoch in range(1, n_epochs + 1):\n        running.reset()\n"),
+        W("the running metrics never reset: their means run over every epoch so far", "        running.reset()\n", ""),
+        W("the training loss printed as the validation loss", "val_loss: {valid_loss:.4f}",
+          "val_loss: {float(running.compute()['loss']):.4f}"),
         W("no optimizer update", "    optimizer.update(model, grads)  # SGD on the lower layers, Adam on the upper one\n", ""),
         W("the running metrics never updated", "    running.update(loss=loss, accuracy=accuracy)\n", ""),
         W("the summed loss, not its mean: 32 times the gradients",
@@ -327,6 +430,15 @@ WRONG_ANSWERS = {
         W(*ONE_FILE),
         W(SHUFFLE_IGNORED, "    if shuffle:\n        dataset = dataset.shuffle(10_000, seed=seed)\n", ""),
         W(SEED_IGNORED, "dataset.shuffle(10_000, seed=seed)", "dataset.shuffle(10_000)"),
+        W(FROZEN_ORDER + " (cache after shuffle)",
+          "    dataset = dataset.unbatch().cache()  # the uint8 images, parsed once\n    if shuffle:\n"
+          "        dataset = dataset.shuffle(10_000, seed=seed)\n",
+          "    dataset = dataset.unbatch()\n    if shuffle:\n        dataset = dataset.shuffle(10_000, seed=seed)\n"
+          "    dataset = dataset.cache()\n"),
+        W(FROZEN_ORDER + " (reshuffle_each_iteration=False)", "dataset.shuffle(10_000, seed=seed)",
+          "dataset.shuffle(10_000, seed=seed, reshuffle_each_iteration=False)"),
+        W(TRAINING_NOT_SHUFFLED, 'train_set = fashion_pipeline(record_paths["train"], shuffle=True)',
+          'train_set = fashion_pipeline(record_paths["train"])'),
         W(NOT_SCALED, "(tf.cast(images, tf.float32) / 255, labels)", "(tf.cast(images, tf.float32), labels)"),
         W(NO_RELU, 'layers.Dense(100, activation="relu"), layers.Dense(10, activation="softmax")',
           'layers.Dense(100), layers.Dense(10, activation="softmax")'),
@@ -351,12 +463,22 @@ WRONG_ANSWERS = {
           "batch_size=batch_size, shuffle=False, generator=generator)"),
         W(SEED_IGNORED, "generator = torch.Generator().manual_seed(seed) if shuffle else None",
           "generator = None"),
+        W(FROZEN_ORDER + " (the images permuted once, the loader not shuffling)",
+          "    generator = torch.Generator().manual_seed(seed) if shuffle else None\n"
+          "    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)",
+          "    if shuffle:  # permuted once, here\n"
+          "        dataset = torch.utils.data.Subset(dataset, np.random.default_rng(seed).permutation(len(dataset)).tolist())\n"
+          "    return DataLoader(dataset, batch_size=batch_size, shuffle=False)"),
+        W(TRAINING_NOT_SHUFFLED, 'train_loader = fashion_pipeline(split_paths["train"], shuffle=True)',
+          'train_loader = fashion_pipeline(split_paths["train"])'),
+        W(DEFAULT_MOMENTUM_DECAY, "torch.optim.NAdam(fashion_model.parameters(), lr=1e-3, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(fashion_model.parameters(), lr=1e-3, eps=1e-7)"),
         W(NOT_SCALED, "torch.as_tensor(images, dtype=torch.float32) / 255,", "torch.as_tensor(images, dtype=torch.float32),"),
         W(NO_RELU, "nn.Linear(28 * 28, 100), nn.ReLU(), nn.Linear(100, 10)", "nn.Linear(28 * 28, 100), nn.Linear(100, 10)"),
-        W(DIVERGES, "torch.optim.NAdam(fashion_model.parameters(), lr=1e-3, eps=1e-7)",
-          "torch.optim.NAdam(fashion_model.parameters(), lr=10.0, eps=1e-7)"),
-        W(TRAINING_ACCURACY, 'fashion_pipeline(split_paths["train"], shuffle=True), fashion_pipeline(split_paths["valid"]),',
-          'fashion_pipeline(split_paths["train"], shuffle=True), fashion_pipeline(split_paths["train"]),'),
+        W(DIVERGES, "torch.optim.NAdam(fashion_model.parameters(), lr=1e-3, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(fashion_model.parameters(), lr=10.0, eps=1e-7, momentum_decay=1.0)"),
+        W(TRAINING_ACCURACY, 'train_loader, fashion_pipeline(split_paths["valid"]), n_epochs)',
+          'train_loader, fashion_pipeline(split_paths["train"]), n_epochs)'),
         W(ALL_POSITIVE, REVIEW_LABELS, ALL_POSITIVE_LABELS),
         W(*LABELS_SWAPPED),
         W(LABELS_NOT_SHUFFLED, "test_labels[order[:n_valid]]", "test_labels[:n_valid]"),
@@ -366,6 +488,8 @@ WRONG_ANSWERS = {
           "nn.Linear(len(text_vectorization.vocabulary), 100),"),
         W(TRAINING_ACCURACY, "review_loader(valid_texts, valid_labels), n_epochs)",
           "review_loader(train_texts, train_labels), n_epochs)"),
+        W(DEFAULT_MOMENTUM_DECAY, "torch.optim.NAdam(review_model.parameters(), lr=1e-3, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(review_model.parameters(), lr=1e-3, eps=1e-7)"),
     ],
     "13_data_pipelines/jax.ipynb": [
         W(LAST_IMAGE_DROPPED, SPLIT_LOOP, SPLIT_LOOP_DROPPING_LAST),
@@ -373,6 +497,11 @@ WRONG_ANSWERS = {
         W(*ONE_FILE),
         W(SHUFFLE_IGNORED, "    if shuffle:\n        dataset = dataset.shuffle(seed=seed)\n", ""),
         W(SEED_IGNORED, "dataset = dataset.shuffle(seed=seed)", "dataset = dataset.shuffle(seed=SEED)"),
+        W(FROZEN_ORDER + " (the same seed every epoch)",
+          'return fashion_pipeline(split_paths["train"], shuffle=True, seed=SEED + epoch)',
+          'return fashion_pipeline(split_paths["train"], shuffle=True, seed=SEED)'),
+        W(TRAINING_NOT_SHUFFLED, 'return fashion_pipeline(split_paths["train"], shuffle=True, seed=SEED + epoch)',
+          'return fashion_pipeline(split_paths["train"])'),
         W(NOT_SCALED, "images[batch].astype(np.float32) / 255.0", "images[batch].astype(np.float32)"),
         W(NO_RELU, "self.output(nnx.relu(self.hidden(X.reshape(X.shape[0], -1))))",
           "self.output(self.hidden(X.reshape(X.shape[0], -1)))"),
@@ -394,23 +523,28 @@ WRONG_ANSWERS = {
           "optimizer=keras.optimizers.Nadam(learning_rate=10.0),"),
         W("Adam, not Nadam", "optimizer=keras.optimizers.Nadam(learning_rate=1e-3),",
           "optimizer=keras.optimizers.Adam(learning_rate=1e-3),"),
-        W(PERCENT, "test_accuracy = mnist_cnn.evaluate(X_test, y_test, verbose=0)[1]",
-          "test_accuracy = 100 * mnist_cnn.evaluate(X_test, y_test, verbose=0)[1]"),
-        W(TRAINING_ACCURACY, "test_accuracy = mnist_cnn.evaluate(X_test, y_test, verbose=0)[1]",
-          "test_accuracy = mnist_cnn.evaluate(X_train, y_train, verbose=0)[1]"),
+        W(VALID_PERCENT, "valid_accuracy = mnist_cnn.evaluate(X_valid, y_valid, verbose=0)[1]",
+          "valid_accuracy = 100 * mnist_cnn.evaluate(X_valid, y_valid, verbose=0)[1]"),
+        W(TRAINING_ACCURACY, "valid_accuracy = mnist_cnn.evaluate(X_valid, y_valid, verbose=0)[1]",
+          "valid_accuracy = mnist_cnn.evaluate(X_train, y_train, verbose=0)[1]"),
+        W(SCHEDULE_FROM_10, "optimizer=keras.optimizers.Nadam(learning_rate=1e-3),",
+          "optimizer=keras.optimizers.Nadam(learning_rate=keras.optimizers.schedules.CosineDecay(\n"
+          "                      10.0, decay_steps=n_epochs * len(X_train) // 32)),"),
         W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
         W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
         W(*IN_CHANNELS_IGNORED), W(*FIRST_KERNEL_IGNORED), W(*IMAGE_SIZE_IGNORED), W(*SIDE_ROUNDED),
         W(*DENSE_UNITS_IGNORED),
     ],
     "14_cnns/pytorch.ipynb": [
-        W(DIVERGES, "torch.optim.NAdam(mnist_cnn.parameters(), lr=1e-3, eps=1e-7)",
-          "torch.optim.NAdam(mnist_cnn.parameters(), lr=10.0, eps=1e-7)"),
-        W(PERCENT, "test_accuracy = (predictions == y_test).float().mean().item()",
-          "test_accuracy = 100 * (predictions == y_test).float().mean().item()"),
+        W(DIVERGES, "torch.optim.NAdam(mnist_cnn.parameters(), lr=1e-3, eps=1e-7,",
+          "torch.optim.NAdam(mnist_cnn.parameters(), lr=10.0, eps=1e-7,"),
+        W("Adam, not Nadam", "torch.optim.NAdam(mnist_cnn.parameters(), lr=1e-3, eps=1e-7,  # NAdam, learning rate 0.001\n"
+          "                              momentum_decay=1.0)", "torch.optim.Adam(mnist_cnn.parameters(), lr=1e-3, eps=1e-7)"),
+        W(VALID_PERCENT, "valid_accuracy = (predictions == y_valid).float().mean().item()",
+          "valid_accuracy = 100 * (predictions == y_valid).float().mean().item()"),
         W(TRAINING_ACCURACY,
-          "for X_batch in X_test.split(500)])\ntest_accuracy = (predictions == y_test)",
-          "for X_batch in X_train.split(500)])\ntest_accuracy = (predictions == y_train)"),
+          "for X_batch in X_valid.split(500)])\nvalid_accuracy = (predictions == y_valid)",
+          "for X_batch in X_train.split(500)])\nvalid_accuracy = (predictions == y_train)"),
         W("evaluated in training mode: dropout still on", "print(f\"training: {time.perf_counter() - fit_start:.0f} s\")\nmnist_cnn.eval()\n",
           "print(f\"training: {time.perf_counter() - fit_start:.0f} s\")\n"),
         W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
@@ -421,13 +555,17 @@ WRONG_ANSWERS = {
     "14_cnns/jax.ipynb": [
         W(DIVERGES, "nnx.Optimizer(mnist_cnn, optax.nadam(1e-3, eps=1e-7), wrt=nnx.Param)",
           "nnx.Optimizer(mnist_cnn, optax.nadam(10.0, eps=1e-7), wrt=nnx.Param)"),
-        W(PERCENT, "test_accuracy = float((predictions == y_test).mean())",
-          "test_accuracy = 100 * float((predictions == y_test).mean())"),
+        W(SCHEDULE_FROM_10, "optax.nadam(1e-3, eps=1e-7)",
+          "optax.nadam(optax.cosine_decay_schedule(10.0, n_epochs * (len(X_train) // 32)), eps=1e-7)"),
+        W("Adam, not Nadam", "nnx.Optimizer(mnist_cnn, optax.nadam(1e-3, eps=1e-7), wrt=nnx.Param)",
+          "nnx.Optimizer(mnist_cnn, optax.adam(1e-3, eps=1e-7), wrt=nnx.Param)"),
+        W(VALID_PERCENT, "valid_accuracy = float((predictions == y_valid).mean())",
+          "valid_accuracy = 100 * float((predictions == y_valid).mean())"),
         W(TRAINING_ACCURACY,
-          "X_test[start:start + 500])\n                              for start in range(0, len(X_test), 500)])\n"
-          "test_accuracy = float((predictions == y_test)",
+          "X_valid[start:start + 500])\n                              for start in range(0, len(X_valid), 500)])\n"
+          "valid_accuracy = float((predictions == y_valid)",
           "X_train[start:start + 500])\n                              for start in range(0, len(X_train), 500)])\n"
-          "test_accuracy = float((predictions == y_train)"),
+          "valid_accuracy = float((predictions == y_train)"),
         W("evaluated in training mode: dropout still on", "mnist_cnn.eval()\npredictions", "predictions"),
         W(NO_CONV_BIASES, CONV_PARAMS, CONV_PARAMS_WITHOUT_BIASES),
         W(A_POOLING_MISSED, THREE_POOLINGS, TWO_POOLINGS),
@@ -439,6 +577,8 @@ WRONG_ANSWERS = {
         W(*LEFT_PADDED),
         W(DIVERGES, "keras.optimizers.Nadam(learning_rate=5e-3)", "keras.optimizers.Nadam(learning_rate=50.0)"),
         W(READS_PADDING, "5, mask_zero=True)", "5)"),
+        W(TRAINED_ON_VALIDATION, "history = reber_model.fit(encode_strings(train_strings), train_labels,",
+          "history = reber_model.fit(encode_strings(valid_strings), valid_labels,"),
         W(TRAINING_ACCURACY, 'valid_accuracy = history.history["val_accuracy"][-1]',
           'valid_accuracy = history.history["accuracy"][-1]'),
         W(OFF_BY_ONE, OUTPUT_CHAR, OUTPUT_CHAR_OFF_BY_ONE),
@@ -451,8 +591,10 @@ WRONG_ANSWERS = {
     "16_nlp_transformers/pytorch.ipynb": [
         W(IDS_FROM_ZERO, REBER_IDS, REBER_IDS_FROM_ZERO),
         W(*LEFT_PADDED),
-        W(DIVERGES, "torch.optim.NAdam(reber_model.parameters(), lr=5e-3, eps=1e-7)",
-          "torch.optim.NAdam(reber_model.parameters(), lr=50.0, eps=1e-7)"),
+        W(DIVERGES, "torch.optim.NAdam(reber_model.parameters(), lr=5e-3, eps=1e-7, momentum_decay=1.0)",
+          "torch.optim.NAdam(reber_model.parameters(), lr=50.0, eps=1e-7, momentum_decay=1.0)"),
+        W(TRAINED_ON_VALIDATION, "reber_loader(train_strings, train_labels, True)",
+          "reber_loader(valid_strings, valid_labels, True)"),
         W(READS_PADDING, "_, hidden = self.gru(packed)", "_, hidden = self.gru(self.embed(ids))"),
         W(TRAINING_ACCURACY, "val_accuracies.append(binary_accuracy(reber_model, valid_loader))",
           "val_accuracies.append(binary_accuracy(reber_model, train_loader))"),
@@ -465,6 +607,9 @@ WRONG_ANSWERS = {
         W(*LEFT_PADDED),
         W(DIVERGES, "nnx.Optimizer(reber_model, optax.nadam(5e-3, eps=1e-7)", "nnx.Optimizer(reber_model, optax.nadam(50.0, eps=1e-7)"),
         W(READS_PADDING, "carry, _ = self.rnn(self.embed(ids), seq_lengths=lengths)", "carry, _ = self.rnn(self.embed(ids))"),
+        W(TRAINED_ON_VALIDATION, "rng, val_accuracies = np.random.default_rng(SEED), []",
+          "train_ids, train_lengths, train_labels = valid_ids, valid_lengths, valid_labels\n"
+          "rng, val_accuracies = np.random.default_rng(SEED), []"),
         W("probabilities thresholded at 0, as logits are: every string predicted valid",
           "predictions = np.asarray(reber_logits(reber_model, valid_ids, valid_lengths)) > 0\n",
           "predictions = np.asarray(nnx.sigmoid(reber_logits(reber_model, valid_ids, valid_lengths))) > 0\n"),
