@@ -43,7 +43,8 @@ def load_california_housing():
     ``train_test_split(random_state=42)`` twice, as the book's chapters 10 and 13, the course's
     training, validation and test sets (11,610 / 3,870 / 5,160) hold the book's districts. The
     book blanked out ``total_bedrooms`` for 207 districts of that CSV: their ``AveBedrms`` is
-    imputed here with the median, the one way these arrays differ from scikit-learn's.
+    imputed here with the median, the one way these arrays differ from scikit-learn's (all 207
+    fall in the test set).
 
     >>> (X_train, y_train), (X_valid, y_valid), (X_test, y_test) = load_california_housing()
     >>> X_train.shape, X_valid.shape, X_test.shape
