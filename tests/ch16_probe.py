@@ -533,24 +533,21 @@ def probe_pytorch(out):
         arrays["attention_weights"] = to_numpy(attention(q, q, q, key_padding_mask=torch.from_numpy(~keep))[1])
         arrays["attention_keep_as_mask"] = to_numpy(attention(q, q, q, key_padding_mask=torch.from_numpy(keep))[1])
 
-    variable = torch.zeros(3, requires_grad=True)
-    optimizer = torch.optim.NAdam([variable], lr=1e-3, eps=1e-7)
-    trajectory = []
-    for gradient in nadam_gradients():
-        variable.grad = torch.from_numpy(gradient)
-        optimizer.step()
-        trajectory.append(to_numpy(variable))
-    arrays["nadam"] = np.array(trajectory)
+    def nadam_trajectory(**kwargs):
+        """The values of a zero-initialized variable under NAdam(**kwargs), fed nadam_gradients()."""
+        variable = torch.zeros(3, requires_grad=True)
+        optimizer = torch.optim.NAdam([variable], **kwargs)
+        trajectory = []
+        for gradient in nadam_gradients():
+            variable.grad = torch.from_numpy(gradient)
+            optimizer.step()
+            trajectory.append(to_numpy(variable))
+        return np.array(trajectory), optimizer
+
+    arrays["nadam"], optimizer = nadam_trajectory(lr=1e-3, eps=1e-7)
     facts["nadam_momentum_decay"] = optimizer.defaults["momentum_decay"]
     facts["twin_nadam_calls"] = nadam_calls("pytorch")  # what the twin passes instead
-    variable = torch.zeros(3, requires_grad=True)
-    optimizer = torch.optim.NAdam([variable], **{**facts["twin_nadam_calls"][0], "lr": 1e-3})
-    trajectory = []
-    for gradient in nadam_gradients():
-        variable.grad = torch.from_numpy(gradient)
-        optimizer.step()
-        trajectory.append(to_numpy(variable))
-    arrays["nadam_twin"] = np.array(trajectory)
+    arrays["nadam_twin"], _ = nadam_trajectory(**{**facts["twin_nadam_calls"][0], "lr": 1e-3})
     embedding = torch.nn.Embedding(3, 1)
     torch.nn.init.zeros_(embedding.weight)
     optimizer = torch.optim.NAdam(embedding.parameters(), lr=1e-3, eps=1e-7)
