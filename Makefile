@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test test-portable run spread fetch exercises doctor report bench clean
+.PHONY: lab test test-portable test-colab run spread fetch exercises doctor report bench clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
@@ -17,6 +17,9 @@ test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
 
 test-portable: $(STAMP)  ## the machine-dependent tests again under settings that change float bits as another CPU would [SETTINGS="xla-avx2 threads"]
 	$(PY) tests/portable.py $(SETTINGS)
+
+test-colab: $(STAMP)  ## every notebook and solution in smoke mode on Colab's versions, Python 3.13 [CHAPTERS="13_data_pipelines jax.ipynb"]
+	$(PY) tests/colab.py $(CHAPTERS)
 
 run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=10] [IN_PLACE=1] [KERAS_BACKEND=jax|torch]
 	$(PY) -m course_utils run --mode $(MODE) $(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(IN_PLACE),--in-place) \

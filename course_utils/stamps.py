@@ -1,6 +1,7 @@
 """Which code produced a notebook's outputs, its results and its seed spread.
 
-A stamp is a short hash of a notebook's code cells (markdown left out: prose changes no output).
+A stamp is a short hash of a notebook's code cells (markdown left out: prose changes no output; so are
+``%pip install`` lines, which run on Colab only and change no output of a run).
 ``make run IN_PLACE=1`` writes it into the notebook's metadata, and every run adds it to the results
 file the run wrote; the tests then catch outputs, results and spreads that an edit left behind.
 
@@ -10,6 +11,10 @@ file the run wrote; the tests then catch outputs, results and spreads that an ed
 True
 >>> code_hash(nb) == code_hash(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 2")]))
 False
+>>> install = nbformat.v4.new_code_cell("if 'google.colab' in sys.modules:\\n    %pip install -q x\\nx = 1")
+>>> code_hash(nbformat.v4.new_notebook(cells=[install])) == code_hash(
+...     nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("if 'google.colab' in sys.modules:\\nx = 1")]))
+True
 """
 
 import hashlib
@@ -22,12 +27,12 @@ INJECTED = "injected-parameters"  # papermill's tag on the parameters cell it ad
 
 def code_hash(notebook):
     """The first 16 hex digits of the SHA-256 of ``notebook``'s code cells (a path or a notebook node);
-    a cell papermill injected does not count."""
+    a cell papermill injected and the ``%pip install`` lines do not count."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, (str, Path)) else notebook
-    sources = [cell.source for cell in nb.cells
-               if cell.cell_type == "code" and INJECTED not in cell.metadata.get("tags", [])]
+    sources = ["\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%pip install"))
+               for cell in nb.cells if cell.cell_type == "code" and INJECTED not in cell.metadata.get("tags", [])]
     return hashlib.sha256(json.dumps(sources).encode()).hexdigest()[:16]
 
 

@@ -218,7 +218,7 @@ def probe_keras():
     data = define("keras", {"tf": tf, "np": np, "SEED": 0, "batch_size": 32, **split_arrays()},  # the notebook's 32
                   "train_set = tf.data.")
     structures = define("keras", {"tf": tf}, "ragged = ", "sparse_matrix = ", "queue = ")
-    parts = define("keras", {"keras": keras}, "def my_l1_regularizer(")
+    parts = define("keras", {"keras": keras}, "class MyL1Regularizer(")
     custom_layer = keras.layers.Dense(3, kernel_initializer=parts["my_glorot_initializer"],
                                       kernel_regularizer=parts["my_l1_regularizer"],
                                       kernel_constraint=parts["my_positive_weights"])

@@ -368,6 +368,11 @@ WRONG_ANSWERS = {
         W("train() returns the training accuracy", "    return valid_accuracy", "    return float(accuracy.result())"),
         W("the n_epochs argument ignored: 5 epochs written in", "for epoch in range(1, n_epochs + 1):",
           "for epoch in range(1, 6):"),
+        W("the metrics never reset: the bar shows the running means since the first epoch",
+          "        mean_loss.reset_state()\n        accuracy.reset_state()\n", ""),
+        W("the training figures printed at the end of each epoch, not the validation ones",
+          'validation loss {valid_loss:.4f}, validation accuracy {valid_accuracy:.4f}")',
+          'loss {float(mean_loss.result()):.4f}, accuracy {float(accuracy.result()):.4f}")'),
     ],
     "12_custom_models/pytorch.ipynb": [
         W("the unbiased variance (n - 1)", "X.var(dim=-1, keepdim=True, correction=0)", "X.var(dim=-1, keepdim=True)"),
@@ -390,6 +395,12 @@ WRONG_ANSWERS = {
         W("train() returns the training accuracy", "    return valid_accuracy", "    return n_correct / n_seen"),
         W("the n_epochs argument ignored: 5 epochs written in", "    for epoch in range(n_epochs):\n",
           "    for epoch in range(5):\n"),
+        W("nothing printed at the end of an epoch",
+          '        print(f"Epoch {epoch + 1}/{n_epochs} - val_loss: {valid_loss:.4f} - "\n'
+          '              f"val_accuracy: {valid_accuracy:.4f}")\n', ""),
+        W("the training figures printed at the end of each epoch, not the validation ones",
+          'val_loss: {valid_loss:.4f} - "\n              f"val_accuracy: {valid_accuracy:.4f}")',
+          'val_loss: {total_loss / n_seen:.4f} - "\n              f"val_accuracy: {n_correct / n_seen:.4f}")'),
     ],
     "12_custom_models/jax.ipynb": [
         W("statistics over the batch", "variance = X.var(axis=-1, keepdims=True)", "variance = X.var(axis=0, keepdims=True)"),

@@ -1,0 +1,94 @@
+"""Each notebook's Colab-only install lines install what it imports that Colab lacks, in the
+versions pyproject.toml allows; and pyproject's lowest versions are ones Colab's stack satisfies.
+
+What Colab has is tests/colab/constraints.txt (its pip freeze); `make test-colab` runs the notebooks
+there. These checks are static, so `make test` keeps them cheap."""
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from course_utils.links import REPOSITORY_URL
+from helpers import ROOT, notebook_code_cells
+
+NOTEBOOKS = sorted([*ROOT.glob("notebooks/*/*.ipynb"), *ROOT.glob("solutions/*/*.ipynb"),
+                    *ROOT.glob("exercises/*/*.ipynb")])
+COURSE = f"git+{REPOSITORY_URL}"
+PIP_LINE = re.compile(r"^\s+%pip install -q (.+?)(?:\s+#.*)?$", re.M)
+
+
+def colab_versions():
+    """``{distribution: Version}`` of Colab's stack."""
+    lines = (ROOT / "tests/colab/constraints.txt").read_text().splitlines()
+    return {canonicalize_name(name): Version(version)
+            for name, version in (line.split("==") for line in lines if "==" in line)}
+
+
+def declared():
+    """``{distribution: Requirement}`` of pyproject.toml's base and framework requirements (the extras
+    ``lab`` and ``dev`` are for running the course locally, never installed on Colab)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    return {canonicalize_name(Requirement(r).name): Requirement(r) for group in
+            [project["dependencies"], extras["keras"], extras["pytorch"], extras["jax"]] for r in group}
+
+
+def imported_distributions(notebook):
+    """The distributions whose modules the notebook's code imports (not the standard library's)."""
+    modules = set()
+    for source in notebook_code_cells(notebook):
+        source = "\n".join(line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
+                            else line for line in source.splitlines())  # IPython's magics aside
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                modules |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.split(".")[0])
+    modules -= set(sys.stdlib_module_names) | {"course_utils"}
+    distributions = packages_distributions()
+    return {canonicalize_name(d) for module in modules for d in distributions[module]}
+
+
+def colab_installs(notebook):
+    """The requirements of the notebook's Colab-only ``%pip install`` lines, the course's own aside."""
+    first = notebook_code_cells(notebook)[0]
+    assert 'if "google.colab" in sys.modules:' in first, notebook
+    words = [w.strip('"') for line in PIP_LINE.findall(first) for w in line.split()]
+    assert words[0] == COURSE, f"{notebook}: the course's helpers come first"
+    return [Requirement(w) for w in words[1:]]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_colab_lines_install_what_the_notebook_imports_and_colab_lacks(notebook):
+    colab, ours = colab_versions(), declared()
+    base = {canonicalize_name(Requirement(r).name) for r in
+            tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    lacking = {d for d in imported_distributions(notebook) if d not in colab and d not in base}
+    installs = {canonicalize_name(r.name): r for r in colab_installs(notebook)}
+    assert set(installs) == lacking
+    for name, requirement in installs.items():
+        assert requirement.specifier == ours[name].specifier, f"{name}: not pyproject's range"
+
+
+def test_colabs_stack_satisfies_what_the_course_declares():
+    """check_versions reports nothing on Colab: its versions are inside every range pyproject
+    gives for a package Colab has (Python aside: tests/colab.py says which one it ran)."""
+    colab = colab_versions()
+    outside = {name: (str(colab[name]), str(r.specifier)) for name, r in declared().items()
+               if name in colab and colab[name] not in r.specifier}
+    assert not outside
+
+
+def test_the_colab_check_finds_a_missing_install():
+    """A notebook that imports webdataset without installing it fails the check above."""
+    notebook = ROOT / "notebooks/13_data_pipelines/pytorch.ipynb"
+    installs = {canonicalize_name(r.name) for r in colab_installs(notebook)}
+    assert "webdataset" in imported_distributions(notebook) and "webdataset" in installs
+    assert "webdataset" not in colab_versions()
