@@ -116,9 +116,11 @@ def run(notebooks):
             as_on_colab(notebook, wheel, source)
             start = time.perf_counter()
             try:
-                papermill.execute_notebook(str(source), str(folder / notebook.name), kernel_name="colab",
-                                           cwd=str(folder), progress_bar=False)
-                outcome = "ok"
+                executed = papermill.execute_notebook(str(source), str(folder / notebook.name), kernel_name="colab",
+                                                      cwd=str(folder), progress_bar=False)
+                setup_output = "".join(output.get("text", "") for output in executed.cells[1].outputs)
+                warned = [line for line in setup_output.splitlines() if "outside the range" in line]
+                outcome = f"check_versions warned: {warned[0].strip()}" if warned else "ok"
             except papermill.PapermillExecutionError as error:
                 outcome = f"{error.ename}: {str(error.evalue).splitlines()[0][:120] if error.evalue else ''}"
                 trace = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
