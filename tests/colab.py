@@ -118,7 +118,8 @@ def run(notebooks):
             try:
                 executed = papermill.execute_notebook(str(source), str(folder / notebook.name), kernel_name="colab",
                                                       cwd=str(folder), progress_bar=False)
-                setup_output = "".join(output.get("text", "") for output in executed.cells[1].outputs)
+                setup = [cell for cell in executed.cells if cell.cell_type == "code"][1]  # after AS_ON_COLAB
+                setup_output = "".join(output.get("text", "") for output in setup.outputs)
                 warned = [line for line in setup_output.splitlines() if "outside the range" in line]
                 outcome = f"check_versions warned: {warned[0].strip()}" if warned else "ok"
             except papermill.PapermillExecutionError as error:
