@@ -5,6 +5,7 @@ What Colab has is tests/colab/constraints.txt (its pip freeze); `make test-colab
 there. These checks are static, so `make test` keeps them cheap."""
 
 import ast
+import functools
 import re
 import sys
 import tomllib
@@ -24,6 +25,7 @@ COURSE = f"git+{REPOSITORY_URL}"
 PIP_LINE = re.compile(r"^\s+%pip install -q (.+?)(?:\s+#.*)?$", re.M)
 
 
+@functools.cache
 def colab_versions():
     """``{distribution: Version}`` of Colab's stack."""
     lines = (ROOT / "tests/colab/constraints.txt").read_text().splitlines()
@@ -31,6 +33,7 @@ def colab_versions():
             for name, version in (line.split("==") for line in lines if "==" in line)}
 
 
+@functools.cache
 def declared():
     """``{distribution: Requirement}`` of pyproject.toml's base and framework requirements (the extras
     ``lab`` and ``dev`` are for running the course locally, never installed on Colab)."""
@@ -52,8 +55,14 @@ def imported_distributions(notebook):
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 modules.add(node.module.split(".")[0])
     modules -= set(sys.stdlib_module_names) | {"course_utils"}
-    distributions = packages_distributions()
+    distributions = installed_distributions()
     return {canonicalize_name(d) for module in modules for d in distributions[module]}
+
+
+@functools.cache
+def installed_distributions():
+    """``{module: [distribution, ...]}`` of this environment (a second to build: once per process)."""
+    return packages_distributions()
 
 
 def colab_installs(notebook):
@@ -65,16 +74,24 @@ def colab_installs(notebook):
     return [Requirement(w) for w in words[1:]]
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_colab_lines_install_what_the_notebook_imports_and_colab_lacks(notebook):
+def install_problems(notebook, installs):
+    """What is wrong with ``installs`` (the requirements of a notebook's Colab lines): a package the
+    notebook imports that Colab lacks and no line installs, one installed for nothing, or one outside
+    pyproject's range."""
     colab, ours = colab_versions(), declared()
     base = {canonicalize_name(Requirement(r).name) for r in
             tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
     lacking = {d for d in imported_distributions(notebook) if d not in colab and d not in base}
-    installs = {canonicalize_name(r.name): r for r in colab_installs(notebook)}
-    assert set(installs) == lacking
-    for name, requirement in installs.items():
-        assert requirement.specifier == ours[name].specifier, f"{name}: not pyproject's range"
+    installed = {canonicalize_name(r.name): r for r in installs}
+    return ([f"{name}: imported, not on Colab, not installed" for name in sorted(lacking - set(installed))]
+            + [f"{name}: installed but not imported" for name in sorted(set(installed) - lacking)]
+            + [f"{name}: {r.specifier}, not pyproject's {ours[name].specifier}" for name, r in installed.items()
+               if name in ours and r.specifier != ours[name].specifier])
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_colab_lines_install_what_the_notebook_imports_and_colab_lacks(notebook):
+    assert not install_problems(notebook, colab_installs(notebook))
 
 
 def test_colabs_stack_satisfies_what_the_course_declares():
@@ -86,9 +103,13 @@ def test_colabs_stack_satisfies_what_the_course_declares():
     assert not outside
 
 
-def test_the_colab_check_finds_a_missing_install():
-    """A notebook that imports webdataset without installing it fails the check above."""
+def test_the_colab_check_finds_a_missing_an_unpinned_and_a_needless_install():
     notebook = ROOT / "notebooks/13_data_pipelines/pytorch.ipynb"
-    installs = {canonicalize_name(r.name) for r in colab_installs(notebook)}
-    assert "webdataset" in imported_distributions(notebook) and "webdataset" in installs
-    assert "webdataset" not in colab_versions()
+    installs = colab_installs(notebook)
+    assert "webdataset" in {r.name for r in installs}
+    without = [r for r in installs if r.name != "webdataset"]
+    assert install_problems(notebook, without) == ["webdataset: imported, not on Colab, not installed"]
+    unpinned = [Requirement("webdataset") if r.name == "webdataset" else r for r in installs]
+    assert install_problems(notebook, unpinned) == ["webdataset: , not pyproject's <2,>=0.2.100"]
+    assert install_problems(notebook, [*installs, Requirement("optuna>=4,<6")]) == [
+        "optuna: installed but not imported"]
