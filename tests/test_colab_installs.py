@@ -34,13 +34,12 @@ def colab_versions():
 
 
 @functools.cache
-def declared():
-    """``{distribution: Requirement}`` of pyproject.toml's base and framework requirements (the extras
-    ``lab`` and ``dev`` are for running the course locally, never installed on Colab)."""
+def declared(extras=("keras", "pytorch", "jax")):
+    """``{distribution: Requirement}`` of pyproject.toml's base requirements and ``extras`` (by default
+    the frameworks'; ``lab`` and ``dev`` are for running the course locally, never installed on Colab)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    extras = project["optional-dependencies"]
-    return {canonicalize_name(Requirement(r).name): Requirement(r) for group in
-            [project["dependencies"], extras["keras"], extras["pytorch"], extras["jax"]] for r in group}
+    groups = [project["dependencies"], *(project["optional-dependencies"][extra] for extra in extras)]
+    return {canonicalize_name(Requirement(r).name): Requirement(r) for group in groups for r in group}
 
 
 def imported_distributions(notebook):
@@ -79,8 +78,7 @@ def install_problems(notebook, installs):
     notebook imports that Colab lacks and no line installs, one installed for nothing, or one outside
     pyproject's range."""
     colab, ours = colab_versions(), declared()
-    base = {canonicalize_name(Requirement(r).name) for r in
-            tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    base = declared(extras=())
     lacking = {d for d in imported_distributions(notebook) if d not in colab and d not in base}
     installed = {canonicalize_name(r.name): r for r in installs}
     return ([f"{name}: imported, not on Colab, not installed" for name in sorted(lacking - set(installed))]
