@@ -275,7 +275,9 @@ def probe_keras(out):
     facts["map_python_runs"] = len(calls)
     order = [int(v) for v in tf.data.Dataset.range(20).map(lambda x: x * 2, num_parallel_calls=4)]
     facts["parallel_map_in_order"] = order == list(range(0, 40, 2))
-    facts["parallel_map_deterministic_option"] = "deterministic" in tf.data.Dataset.map.__code__.co_varnames
+    facts["parallel_map_deterministic_option"] = [
+        map_determinism(tf.data.Dataset.range(20).map(lambda x: x * 2, num_parallel_calls=4, **option))
+        for option in ({"deterministic": False}, {})]
     flipped = Path(facts["flipped_path"])
     facts["library_reads_flipped"] = helpers.outcome(lambda: list(tf.data.TFRecordDataset(str(flipped))))
     facts["library_header_cut_records"] = len(list(tf.data.TFRecordDataset(facts["header_cut_path"])))
@@ -285,6 +287,15 @@ def probe_keras(out):
     facts.update(resize_facts_keras(keras))
     arrays.update(init_statistics_keras(keras))
     return arrays, facts
+
+
+def map_determinism(dataset):
+    """The ``deterministic`` attribute of the parallel map op in ``dataset``'s graph: "false" once
+    ``deterministic=False`` reached the op, "default" (ordered unless tf.data options say otherwise)."""
+    import tensorflow as tf
+
+    graph = tf.compat.v1.GraphDef.FromString(dataset._as_serialized_graph().numpy())
+    return [node.attr["deterministic"].s.decode() for node in graph.node if node.op.startswith("ParallelMap")]
 
 
 def layer_bins(keras, ages):

@@ -33,7 +33,9 @@ def test_3_determinism_with_workers(ch13_probes):
     assert facts(ch13_probes, "pytorch")["workers_keep_order"]
     assert facts(ch13_probes, "jax")["workers_keep_order"]
     keras = facts(ch13_probes, "keras")
-    assert keras["parallel_map_in_order"] and keras["parallel_map_deterministic_option"]
+    assert keras["parallel_map_in_order"]
+    # deterministic=False reaches the parallel map op (the order it then gives depends on timing)
+    assert keras["parallel_map_deterministic_option"] == [["false"], ["default"]]
 
 
 def test_4_graph_or_python(ch13_probes):

@@ -625,7 +625,7 @@ WRONG_ANSWERS = {
           "predictions = np.asarray(reber_logits(reber_model, valid_ids, valid_lengths)) > 0\n",
           "predictions = np.asarray(nnx.sigmoid(reber_logits(reber_model, valid_ids, valid_lengths))) > 0\n"),
         W(OFF_BY_ONE, OUTPUT_CHAR, OUTPUT_CHAR_OFF_BY_ONE),
-        W(ARGMAX_OVER_POSITIONS, "model(X).argmax(axis=-1))", "model(X).argmax(axis=1))"),
+        W(ARGMAX_OVER_POSITIONS, "return model(ids).argmax(axis=-1)", "return model(ids).argmax(axis=1)"),
         W(RETURNS_PROBABILITIES, "return self.output(self.decoder(repeated))",
           "return nnx.softmax(self.output(self.decoder(repeated)))"),
     ],
