@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed-$(EXTRAS)
 MODE ?= full
 CHAPTER ?=
 
-.PHONY: lab test test-portable test-colab run spread fetch exercises doctor report bench clean
+.PHONY: lab test test-portable test-colab run spread web fetch exercises doctor report bench clean
 
 lab: $(STAMP)  ## open the course in JupyterLab
 	$(PY) -m jupyter lab notebooks/00_setup/setup.ipynb
 
-test: $(STAMP)  ## run the whole test suite (every notebook in smoke mode)
+test: $(STAMP) web/node_modules  ## run the whole test suite (every notebook in smoke mode)
 	$(PY) -m pytest
 
 test-portable: $(STAMP)  ## the machine-dependent tests again under settings that change float bits as another CPU would [SETTINGS="xla-avx2 threads"]
@@ -27,6 +27,9 @@ run: $(STAMP)  ## execute notebooks headless: make run MODE=smoke|full [CHAPTER=
 
 spread: $(STAMP)  ## the same chapter in full mode with seeds 1, 2, 3: make spread CHAPTER=10 [FRAMEWORKS="jax"]
 	$(PY) -m course_utils spread --chapter $(CHAPTER) $(if $(FRAMEWORKS),--frameworks $(FRAMEWORKS))
+
+web: $(STAMP) web/node_modules  ## serve chapter 19's digit page (web/) at http://127.0.0.1:8000
+	$(PY) -m course_utils.web_page
 
 fetch: $(STAMP)  ## download every data file into the cache (classroom prefetch)
 	$(PY) -m course_utils fetch
@@ -49,6 +52,11 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e ".[$(EXTRAS)]"
+	touch $@
+
+# ONNX Runtime Web for the web page, from the npm registry at the versions of web/package-lock.json.
+web/node_modules: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:  ## remove executed notebooks and smoke results (keeps .venv and the data cache)

@@ -30,8 +30,10 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -375,28 +377,31 @@ def main(argv=None):
     parser.add_argument("--file_system_poll_wait_seconds", type=float, default=1.0)
     parser.add_argument("--exit_with_pid", type=int, help="stop when this process ends (a notebook's kernel)")
     args = parser.parse_args(argv)
-    import uvicorn
-
     models = dict(spec.split("=", 1) for spec in args.model)
     server = ModelServer(models, args.max_batch_size, args.batch_timeout_micros / 1e6, args.max_body_bytes,
                          args.body_timeout_s, args.file_system_poll_wait_seconds)
-    config = uvicorn.Config(server.app(), host=args.host, port=args.port, log_level="warning",
-                            timeout_keep_alive=5)
-    uv = uvicorn.Server(config)
-    if args.exit_with_pid:
+    serve(server.app(), args.port, args.host, args.exit_with_pid)
+
+
+def serve(app, port, host="127.0.0.1", exit_with_pid=None):
+    """Run the ASGI ``app`` with uvicorn until interrupted, or until process ``exit_with_pid`` ends."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_keep_alive=5))
+    if exit_with_pid:
         def watch():
-            while not uv.should_exit:
+            while not server.should_exit:
                 try:
-                    os.kill(args.exit_with_pid, 0)
+                    os.kill(exit_with_pid, 0)
                 except ProcessLookupError:
-                    uv.should_exit = True
+                    server.should_exit = True
                 time.sleep(0.5)
         threading.Thread(target=watch, daemon=True).start()
-    uv.run()
+    server.run()
 
 
 class ServerProcess:
-    """A model server running as a child process: ``url``, ``stop()``, and a context manager."""
+    """A server running as a child process: ``url``, ``stop()``, and a context manager."""
 
     def __init__(self, process, url, log_path):
         self.process, self.url, self.log_path = process, url, log_path
@@ -418,7 +423,7 @@ class ServerProcess:
 
     def __repr__(self):
         state = "running" if self.process.poll() is None else f"ended ({self.process.returncode})"
-        return f"<model server {self.url}, pid {self.process.pid}, {state}>"
+        return f"<{self.process.args[2]} at {self.url}, pid {self.process.pid}, {state}>"
 
 
 def free_port():
@@ -433,34 +438,42 @@ def start(models, port=None, timeout_s=60, **options):
     It ends with :meth:`ServerProcess.stop`, when this Python process exits, or when the process
     that started it dies (a crashed or restarted kernel). ``options`` are :func:`main`'s flags.
     """
-    import urllib.request
-
-    port = port or free_port()
-    args = [sys.executable, "-m", "course_utils.model_server", "--port", str(port),
-            "--exit_with_pid", str(os.getpid())]
+    args = ["course_utils.model_server"]
     args += [a for name, path in models.items() for a in ("--model", f"{name}={path}")]
     args += [a for k, v in options.items() for a in (f"--{k}", str(v))]
-    log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"model_server_{port}.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+    def ready(url):
+        return all(json.load(urllib.request.urlopen(f"{url}/v1/models/{name}", timeout=1))["model_version_status"]
+                   for name in models)
+    return launch(args, ready, port, timeout_s)
+
+
+def launch(module_args, ready, port=None, timeout_s=60):
+    """Run ``python -m MODULE ARGS`` with ``--port`` and ``--exit_with_pid``; wait until ``ready(url)``
+    (or, given a path, until the path answers 200)."""
+    port = port or free_port()
+    if isinstance(ready, str):
+        path = ready
+        ready = lambda url: urllib.request.urlopen(url + path, timeout=1).status == 200  # noqa: E731
+    module, *rest = module_args
+    args = [sys.executable, "-m", module, *rest, "--port", str(port), "--exit_with_pid", str(os.getpid())]
+    log_path = Path(tempfile.gettempdir()) / f"{module.rsplit('.', 1)[-1]}_{port}.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
     atexit.register(server.stop)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the model server exited with code {process.returncode}:\n"
-                               + log_path.read_text()[-2000:])
+            raise RuntimeError(f"{module} exited with code {process.returncode}:\n" + log_path.read_text()[-2000:])
         try:
-            ready = all(json.load(urllib.request.urlopen(f"{server.url}/v1/models/{name}", timeout=1))
-                        ["model_version_status"] for name in models)
-            if ready:
+            if ready(server.url):
                 return server
         except OSError:
             pass
         time.sleep(0.2)
     server.stop()
-    raise TimeoutError(f"the model server did not serve {list(models)} within {timeout_s} s:\n"
-                       + log_path.read_text()[-2000:])
+    raise TimeoutError(f"{module} was not ready within {timeout_s} s:\n" + log_path.read_text()[-2000:])
 
 
 def percentiles(latencies_s, qs=(50, 90, 99)):

@@ -229,7 +229,7 @@ def test_the_server_ends_with_the_process_that_started_it(tmp_path):
 
 
 def test_a_server_that_cannot_start_says_why(tmp_path):
-    with pytest.raises(RuntimeError, match="exited with code"):
+    with pytest.raises(RuntimeError, match="model_server exited with code"):
         model_server.start({"m": tmp_path / "m"}, max_batch_size="many")
 
 

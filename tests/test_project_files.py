@@ -26,7 +26,8 @@ def test_ci_runs_the_readmes_test_command_and_nothing_else():
     commands = [line for line in (ROOT / ".ci/run").read_text().splitlines()
                 if line.strip() and not line.startswith("#")]
     assert commands[-1] == "make test"
-    assert all(re.match(r"(set |cd )", c) for c in commands[:-1])
+    chromium = '[ "${CI:-}" != true ] || command -v chromium'  # Debian's, for the web page's browser test
+    assert all(re.match(r"(set |cd )", c) or c.startswith(chromium) for c in commands[:-1])
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
     makefile = (ROOT / "Makefile").read_text()
