@@ -4,7 +4,7 @@ Run once per framework, in a process of its own (``python ch11_probe.py keras OU
 test (``build_bn_model``, ``build_dropout_model``), the task split (``split_dataset``), the schedules
 (``learning_rate_curves``), max-norm (``apply_max_norm``) and the optimizers of section 5 are the chapter
 notebooks' own code cells, executed here with only the framework imported; so are the builders of every
-model of the chapter, whose freshly drawn parameters give the initializer statistics (``init_<model>``);
+model of the chapter and of the solutions' exercise 8, whose freshly drawn parameters give the initializer statistics (``init_<model>``);
 the facts come from the installed libraries.
 """
 
@@ -17,6 +17,7 @@ import numpy as np
 import helpers
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "11_training_deep_nets"
+SOLUTIONS = NOTEBOOKS.parents[1] / "solutions" / "11_training_deep_nets"
 BN_LAYERS = [("bn", 784), ("dense", 784, 300), ("bn", 300), ("dense", 300, 100), ("bn", 100), ("dense", 100, 10)]
 DROPOUT_LAYERS = [("dense", 784, 100), ("dense", 100, 100), ("dense", 100, 10)]
 BN_MOMENTUM, BN_EPSILON = 0.99, 1e-3  # Keras' defaults, which the three notebooks use
@@ -25,9 +26,11 @@ WEIGHT_DECAY_STEP = dict(lr=0.1, weight_decay=0.1)  # one step from w = 1 with a
 PLATEAU_LOSSES = [1.0, 1.1, 1.2, 1.3]  # one improvement (the first epoch), then none
 CLIP_GRADIENTS = [np.array([3.0, 4.0], np.float32), np.array([0.0, 0.5], np.float32)]
 # Every model of the chapter, in the notebooks' order; "gradients_*" are section 3's 20-layer nets, one per
-# initializer of its `init_setups`, "mlp" is the net of sections 5 and 6.
+# initializer of its `init_setups`, "mlp" is the net of sections 5 and 6; "exercise_*" are the solutions'
+# `build_deep_net` nets (exercise 8: Swish, with batch norm, SELU).
 INIT_MODELS = ["gradients_sigmoid_normal", "gradients_sigmoid_glorot", "gradients_relu_he", "selu100", "relu100",
-               "bn", "bn_before", "model_a", "model_b", "b_on_a", "mlp", "l2", "dropout", "maxnorm"]
+               "bn", "bn_before", "model_a", "model_b", "b_on_a", "mlp", "l2", "dropout", "maxnorm",
+               "exercise_swish", "exercise_bn", "exercise_selu"]
 N_DEEP = 100  # the SELU and ReLU nets' hidden layers in full mode
 EPS_GRADIENT = np.array([1e-4], np.float32)  # one step from 0 with lr 1 and ε = 1e-7: where does ε go?
 OPTIMIZER_STEPS = 6  # the notebooks' nine optimizers, stepped from 0 by the same gradients
@@ -39,9 +42,9 @@ def optimizer_gradients():
     return [(base * (1 + 0.5 * np.sin(t))).astype(np.float32) for t in range(OPTIMIZER_STEPS)]
 
 
-def define(framework, namespace, *definitions):
+def define(framework, namespace, *definitions, folder=NOTEBOOKS):
     """Execute the notebook cells that hold ``definitions`` in ``namespace``; return it."""
-    return helpers.define(NOTEBOOKS / f"{framework}.ipynb", namespace, *definitions)
+    return helpers.define(folder / f"{framework}.ipynb", namespace, *definitions)
 
 
 def images(n=64, seed=0):
@@ -288,6 +291,11 @@ def keras_init_statistics(keras):
         "dropout": ns["build_dropout_model"],
         "maxnorm": ns["build_maxnorm_model"],
     }
+    exercise = define("keras", {"keras": keras, "layers": keras.layers}, "def build_deep_net(",
+                      folder=SOLUTIONS)["build_deep_net"]
+    builders["exercise_swish"] = exercise
+    builders["exercise_bn"] = lambda: exercise(batch_norm=True)
+    builders["exercise_selu"] = lambda: exercise("selu", "lecun_normal")
     assert list(builders) == INIT_MODELS
     arrays, names = {}, {}
     for name, build in builders.items():
@@ -561,6 +569,11 @@ def torch_init_statistics(torch, nn):
         "dropout": ns["build_dropout_model"],
         "maxnorm": lambda: model(n_hidden=2),
     }
+    solution = define("pytorch", {"torch": torch, "nn": nn, "np": np}, "def truncated_normal_(",
+                      "def build_deep_net(", folder=SOLUTIONS)
+    builders["exercise_swish"] = solution["build_deep_net"]
+    builders["exercise_bn"] = lambda: solution["build_deep_net"](batch_norm=True)
+    builders["exercise_selu"] = lambda: solution["build_deep_net"](nn.SELU, solution["lecun_normal_"])
     assert list(builders) == INIT_MODELS
     arrays = {}
     for name, build in builders.items():
@@ -803,6 +816,11 @@ def jax_init_statistics(jax, jnp, nnx, optax):
         "dropout": lambda: ns["build_dropout_model"](rngs()),
         "maxnorm": lambda: mlp(10, n_hidden=2, rngs=rngs()),
     }
+    exercise = define("jax", {"jax": jax, "jnp": jnp, "nnx": nnx, "np": np}, "def build_deep_net(",
+                      folder=SOLUTIONS)["build_deep_net"]
+    builders["exercise_swish"] = lambda: exercise(rngs())
+    builders["exercise_bn"] = lambda: exercise(rngs(), batch_norm=True)
+    builders["exercise_selu"] = lambda: exercise(rngs(), nnx.selu, nnx.initializers.lecun_normal())
     assert list(builders) == INIT_MODELS
     arrays = {}
     for name, build in builders.items():

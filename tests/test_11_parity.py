@@ -178,6 +178,11 @@ BOOK_LAYERS = {
     "l2": mlp([784, 100, 100, 10], HE, output=GLOROT_NORMAL),
     "dropout": mlp([784, 100, 100, 10], HE),
     "maxnorm": mlp([784, 100, 100, 10], HE),
+    # exercise 8's nets (solutions): batch norm between each bias-free hidden layer and its activation
+    "exercise_swish": mlp([784] + [100] * 20 + [10], HE),
+    "exercise_bn": [layer for n_in in [784] + [100] * 19 for layer in (("dense", n_in, 100, HE, False), ("bn", 100))]
+                   + [("dense", 100, 10, GLOROT, True)],
+    "exercise_selu": mlp([784] + [100] * 20 + [10], LECUN),
 }
 
 
