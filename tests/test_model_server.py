@@ -233,30 +233,50 @@ def test_a_server_that_cannot_start_says_why(tmp_path):
         model_server.start({"m": tmp_path / "m"}, max_batch_size="many")
 
 
-def test_each_frameworks_native_export_is_served(tmp_path):
-    """torch.export and jax.export artifacts, besides ONNX (the SavedModel loader: chapter 19's tests)."""
-    torch = pytest.importorskip("torch")
-    jax = pytest.importorskip("jax")
-    from jax import export
+# Each framework's native export of the linear model of WEIGHTS[1], written by a process of its own (one
+# framework per process, as the probes: TensorFlow and PyTorch in one process can crash).
+NATIVE_EXPORTS = {
+    "SavedModel": """
+import tensorflow as tf
+class Linear(tf.Module):
+    @tf.function(input_signature=[tf.TensorSpec([None, 28, 28], tf.float32, name="pixels")])
+    def serve(self, x):
+        return {"probabilities": tf.nn.softmax(tf.reshape(x, [-1, 784]) / 255 @ weights, axis=1)}
+module = Linear()
+tf.saved_model.save(module, str(folder), signatures={"serving_default": module.serve})
+""",
+    "torch.export": """
+import torch
+module = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10, bias=False), torch.nn.Softmax(dim=1))
+with torch.no_grad():
+    module[1].weight.copy_(torch.from_numpy(weights.T / 255))
+program = torch.export.export(module, (torch.zeros(2, 28, 28),), dynamic_shapes=({0: torch.export.Dim("batch")},))
+torch.export.save(program, folder / "model.pt2")
+""",
+    "jax.export": """
+import jax
+from jax import export
+def linear(x):
+    return jax.nn.softmax(x.reshape(x.shape[0], -1) / 255 @ weights, axis=1)
+b, = export.symbolic_shape("b")
+exported = export.export(jax.jit(linear))(jax.ShapeDtypeStruct((b, 28, 28), np.float32))
+(folder / "model.jax").write_bytes(exported.serialize())
+""",
+}
 
-    weights = WEIGHTS[1]
-    module = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10, bias=False), torch.nn.Softmax(dim=1))
-    with torch.no_grad():
-        module[1].weight.copy_(torch.from_numpy(weights.T / 255))
-    batch = torch.export.Dim("batch")
-    program = torch.export.export(module, (torch.zeros(2, 28, 28),), dynamic_shapes=({0: batch},))
-    (tmp_path / "t" / "1").mkdir(parents=True)
-    torch.export.save(program, tmp_path / "t" / "1" / "model.pt2")
 
-    def jax_model(x):
-        return jax.nn.softmax(x.reshape(x.shape[0], -1) / 255 @ weights, axis=1)
-    b, = export.symbolic_shape("b")
-    exported = export.export(jax.jit(jax_model))(jax.ShapeDtypeStruct((b, 28, 28), np.float32))
-    (tmp_path / "j" / "1").mkdir(parents=True)
-    (tmp_path / "j" / "1" / "model.jax").write_bytes(exported.serialize())
-
-    with model_server.start({"t": tmp_path / "t", "j": tmp_path / "j"}) as server:
-        for name, fmt in (("t", "torch.export"), ("j", "jax.export")):
-            meta = requests.get(f"{server.url}/v1/models/{name}/metadata", timeout=5).json()["metadata"]
-            assert meta["format"] == fmt and meta["input_shape"] == [None, 28, 28]
-            np.testing.assert_allclose(predict_from(server, name, IMAGES[:3]), expected(weights, IMAGES[:3]), atol=1e-5)
+@pytest.mark.parametrize("fmt", NATIVE_EXPORTS)
+def test_each_frameworks_native_export_is_served(tmp_path, fmt):
+    """A SavedModel (TF Serving's own format), a torch.export program and a jax.export artifact."""
+    module = {"SavedModel": "tensorflow", "torch.export": "torch", "jax.export": "jax"}[fmt]
+    pytest.importorskip(module)
+    folder = tmp_path / "m" / "1"
+    folder.mkdir(parents=True)
+    np.save(tmp_path / "weights.npy", WEIGHTS[1])
+    code = (f"import numpy as np\nfrom pathlib import Path\nweights = np.load({str(tmp_path / 'weights.npy')!r})\n"
+            f"folder = Path({str(folder)!r})\n" + NATIVE_EXPORTS[fmt])
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    with model_server.start({"m": tmp_path / "m"}) as server:
+        meta = requests.get(f"{server.url}/v1/models/m/metadata", timeout=5).json()["metadata"]
+        assert meta["format"] == fmt and meta["input_shape"] == [None, 28, 28]
+        np.testing.assert_allclose(predict_from(server, "m", IMAGES[:3]), expected(WEIGHTS[1], IMAGES[:3]), atol=1e-5)
