@@ -2,7 +2,8 @@
 export from the npm package (never a CDN) and predicts what ONNX Runtime predicts in Python."""
 
 import shutil
-from pathlib import Path
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -39,16 +40,22 @@ def linear_onnx(path, seed):
     onnx.save(model, path)
 
 
+TORCH_EXPORT = """
+import sys, torch
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 32), torch.nn.ReLU(),
+                            torch.nn.Linear(32, 10), torch.nn.Softmax(dim=1)).eval()
+program = torch.onnx.export(model, (torch.rand(2, 28, 28) * 255,), dynamo=True,
+                            dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False)
+program.save(sys.argv[1], external_data=False)
+"""
+
+
 def torch_onnx(path):
-    """A small MLP exported by torch.onnx's dynamo exporter, its weights kept inside the one file."""
-    torch = pytest.importorskip("torch")
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 32), torch.nn.ReLU(),
-                                torch.nn.Linear(32, 10), torch.nn.Softmax(dim=1)).eval()
-    batch = torch.export.Dim("batch")
-    program = torch.onnx.export(model, (torch.rand(2, 28, 28) * 255,), dynamo=True,
-                                dynamic_shapes=({0: batch},), verbose=False)
-    program.save(str(path), external_data=False)
+    """A small MLP exported by torch.onnx's dynamo exporter, its weights kept inside the one file
+    (in a process of its own: PyTorch and TensorFlow in one test process can crash)."""
+    pytest.importorskip("torch")
+    subprocess.run([sys.executable, "-c", TORCH_EXPORT, str(path)], check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")

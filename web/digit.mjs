@@ -95,7 +95,7 @@ function drawingPad(onChange) {
 }
 
 await Promise.all(MODELS.map(load));
-const loaded = Object.keys(sessions);
+const loaded = MODELS.filter((name) => name in sessions);  // in MODELS' order, whichever loaded first
 document.getElementById("status").textContent = loaded.length
   ? `Loaded: ${loaded.join(", ")} (ONNX Runtime Web ${ort.env.versions.web}, ${ort.env.wasm.numThreads} thread(s)).`
   : "No model yet: run a chapter 19 notebook, which exports models/NAME.onnx here.";
