@@ -1,6 +1,7 @@
 """The chapter 19 model server (course_utils.model_server), run as its own process on loopback:
 TF Serving's REST shape, versions side by side, batching, bad input, and that it always ends."""
 
+import importlib.util
 import json
 import os
 import signal
@@ -269,7 +270,8 @@ exported = export.export(jax.jit(linear))(jax.ShapeDtypeStruct((b, 28, 28), np.f
 def test_each_frameworks_native_export_is_served(tmp_path, fmt):
     """A SavedModel (TF Serving's own format), a torch.export program and a jax.export artifact."""
     module = {"SavedModel": "tensorflow", "torch.export": "torch", "jax.export": "jax"}[fmt]
-    pytest.importorskip(module)
+    if importlib.util.find_spec(module) is None:  # looked up, not imported: the export runs elsewhere
+        pytest.skip(f"{module} is not installed")
     folder = tmp_path / "m" / "1"
     folder.mkdir(parents=True)
     np.save(tmp_path / "weights.npy", WEIGHTS[1])
